@@ -1,0 +1,304 @@
+"""The maturity model as versioned data, and the assessments scored against it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from assessments import periods
+
+
+class MaturityModelQuerySet(models.QuerySet):
+    def published(self) -> MaturityModelQuerySet:
+        return self.filter(status=MaturityModel.Status.PUBLISHED)
+
+
+class MaturityModelManager(models.Manager.from_queryset(MaturityModelQuerySet)):
+    def get_by_natural_key(self, code: str, version: str) -> MaturityModel:
+        return self.get(code=code, version=version)
+
+
+class MaturityModel(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    code = models.SlugField(max_length=50)
+    version = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    source_credit = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MaturityModelManager()
+
+    class Meta:
+        ordering = ["code", "-published_at", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="unique_model_version"),
+        ]
+        verbose_name = "maturity model version"
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.version}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.code, self.version)
+
+    @property
+    def is_structure_frozen(self) -> bool:
+        """Submitted assessments depend on this version's questions and bands."""
+        return Assessment.objects.filter(model=self, status=Assessment.Status.SUBMITTED).exists()
+
+
+class DimensionManager(models.Manager):
+    def get_by_natural_key(self, model_code: str, version: str, code: str) -> Dimension:
+        return self.get(model__code=model_code, model__version=version, code=code)
+
+
+class Dimension(models.Model):
+    model = models.ForeignKey(MaturityModel, on_delete=models.CASCADE, related_name="dimensions")
+    code = models.CharField(max_length=10)
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    objects = DimensionManager()
+
+    class Meta:
+        ordering = ["model", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "code"], name="unique_dimension_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.model.natural_key(), self.code)
+
+    natural_key.dependencies = ["assessments.maturitymodel"]
+
+
+class QuestionManager(models.Manager):
+    def get_by_natural_key(self, model_code: str, version: str, dimension_code: str, code: str):
+        return self.get(
+            dimension__model__code=model_code,
+            dimension__model__version=version,
+            dimension__code=dimension_code,
+            code=code,
+        )
+
+
+class Question(models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(max_length=10)
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    guidance = models.TextField(blank=True)
+
+    objects = QuestionManager()
+
+    class Meta:
+        ordering = ["dimension__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="unique_question_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
+
+    def natural_key(self) -> tuple[str, str, str, str]:
+        return (*self.dimension.natural_key(), self.code)
+
+    natural_key.dependencies = ["assessments.dimension"]
+
+
+class BandManager(models.Manager):
+    def get_by_natural_key(self, model_code: str, version: str, min_total: int) -> Band:
+        return self.get(model__code=model_code, model__version=version, min_total=min_total)
+
+
+class Band(models.Model):
+    class Tone(models.TextChoices):
+        CRITICAL = "critical", "Critical"
+        CAUTION = "caution", "Caution"
+        GOOD = "good", "Good"
+
+    model = models.ForeignKey(MaturityModel, on_delete=models.CASCADE, related_name="bands")
+    min_total = models.PositiveSmallIntegerField()
+    max_total = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=100)
+    tone = models.CharField(max_length=10, choices=Tone.choices)
+
+    objects = BandManager()
+
+    class Meta:
+        ordering = ["model", "min_total"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "min_total"], name="unique_band_start"),
+            models.CheckConstraint(
+                condition=Q(min_total__lte=models.F("max_total")), name="band_range_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.min_total}-{self.max_total}: {self.label}"
+
+    def natural_key(self) -> tuple[str, str, int]:
+        return (*self.model.natural_key(), self.min_total)
+
+    natural_key.dependencies = ["assessments.maturitymodel"]
+
+
+class ScaleLevelManager(models.Manager):
+    def get_by_natural_key(self, model_code: str, version: str, value: int) -> ScaleLevel:
+        return self.get(model__code=model_code, model__version=version, value=value)
+
+
+class ScaleLevel(models.Model):
+    model = models.ForeignKey(MaturityModel, on_delete=models.CASCADE, related_name="scale")
+    value = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=60)
+
+    objects = ScaleLevelManager()
+
+    class Meta:
+        ordering = ["model", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "value"], name="unique_scale_value"),
+            models.CheckConstraint(
+                condition=Q(value__gte=1, value__lte=5), name="scale_value_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label}"
+
+    def natural_key(self) -> tuple[str, str, int]:
+        return (*self.model.natural_key(), self.value)
+
+    natural_key.dependencies = ["assessments.maturitymodel"]
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    consultants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="client_organizations"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    leads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="led_teams")
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "slug"], name="unique_team_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.name} / {self.name}"
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    class TouchModel(models.TextChoices):
+        HIGH = "high", "High touch"
+        MEDIUM = "medium", "Medium touch"
+        LOW = "low", "Low touch"
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="assessments")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    model = models.ForeignKey(MaturityModel, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    company_stage = models.CharField(max_length=100, blank=True)
+    customer_segment = models.CharField(max_length=100, blank=True)
+    touch_model = models.CharField(max_length=10, choices=TouchModel.choices, blank=True)
+    onboarding_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "team__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "year", "quarter", "model"], name="one_assessment_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="submitted_has_timestamp",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "-year", "-quarter"], name="assessment_team_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.period.label}"
+
+    @property
+    def period(self) -> periods.Quarter:
+        return periods.Quarter(self.year, self.quarter)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # Null while a draft holds a note without a score; submission requires every score.
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    # The wording as it was asked, frozen at submission so later edits never rewrite history.
+    question_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["question__dimension__order", "question__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="score_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code} = {self.score}"
+
+    @property
+    def asked_text(self) -> str:
+        return self.question_text or self.question.text

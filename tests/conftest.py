@@ -1,0 +1,104 @@
+"""Named people and shared set-up. Objects are looked up by natural key, never by hard-coded pk."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from assessments.models import Assessment, MaturityModel, Organization, Question, Team
+from assessments.periods import Quarter
+from assessments.services import answers_save, assessment_start, assessment_submit
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def model_v0(db) -> MaturityModel:
+    call_command("loaddata", "model_v0", verbosity=0)
+    return MaturityModel.objects.get_by_natural_key("customer-onboarding", "v0")
+
+
+def make_user(username: str, **extra):
+    return get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.com", **extra
+    )
+
+
+@pytest.fixture
+def acme(db) -> Organization:
+    return Organization.objects.create(name="Acme Corp", slug="acme")
+
+
+@pytest.fixture
+def globex(db) -> Organization:
+    return Organization.objects.create(name="Globex", slug="globex")
+
+
+@pytest.fixture
+def team_a(acme) -> Team:
+    return Team.objects.create(organization=acme, name="Enterprise Onboarding", slug="enterprise")
+
+
+@pytest.fixture
+def team_b(acme) -> Team:
+    return Team.objects.create(organization=acme, name="SMB Onboarding", slug="smb")
+
+
+@pytest.fixture
+def team_g(globex) -> Team:
+    return Team.objects.create(organization=globex, name="Globex Onboarding", slug="onboarding")
+
+
+@pytest.fixture
+def lead_a(team_a):
+    user = make_user("lead_a", first_name="Alex", last_name="Lead")
+    team_a.leads.add(user)
+    return user
+
+
+@pytest.fixture
+def lead_b(team_b):
+    user = make_user("lead_b", first_name="Blair", last_name="Lead")
+    team_b.leads.add(user)
+    return user
+
+
+@pytest.fixture
+def consultant(acme):
+    user = make_user("consultant", first_name="Casey", last_name="Consultant")
+    acme.consultants.add(user)
+    return user
+
+
+@pytest.fixture
+def outside_consultant(globex):
+    user = make_user("outsider", first_name="Oli", last_name="Outsider")
+    globex.consultants.add(user)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin", is_staff=True, is_superuser=True)
+
+
+def questions_of(model: MaturityModel) -> list[Question]:
+    return list(Question.objects.filter(dimension__model=model).select_related("dimension"))
+
+
+def fill(assessment: Assessment, scores: dict[str, int] | int, notes: dict[str, str] | None = None):
+    """Answer every question: one score for all, or a score per question code."""
+    notes = notes or {}
+    answers = {}
+    for question in questions_of(assessment.model):
+        score = scores if isinstance(scores, int) else scores[question.code]
+        answers[question] = (score, notes.get(question.code, ""))
+    answers_save(assessment=assessment, answers=answers)
+
+
+@pytest.fixture
+def submitted_assessment(model_v0, team_a, lead_a) -> Assessment:
+    assessment, _ = assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
+    fill(assessment, 3)
+    return assessment_submit(assessment=assessment, user=lead_a)
