@@ -224,14 +224,26 @@ class Assessment(models.Model):
         MEDIUM = "medium", "Medium touch"
         LOW = "low", "Low touch"
 
+    class CompanyStage(models.TextChoices):
+        EARLY = "early", "Early stage (finding product-market fit)"
+        GROWTH = "growth", "Growth"
+        SCALE = "scale", "Scale-up"
+        MATURE = "mature", "Mature / enterprise"
+
+    class CustomerSegment(models.TextChoices):
+        SMB = "smb", "SMB"
+        MID_MARKET = "mid-market", "Mid-market"
+        ENTERPRISE = "enterprise", "Enterprise"
+        MIXED = "mixed", "Mixed"
+
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="assessments")
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
     model = models.ForeignKey(MaturityModel, on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
 
-    company_stage = models.CharField(max_length=100, blank=True)
-    customer_segment = models.CharField(max_length=100, blank=True)
+    company_stage = models.CharField(max_length=20, choices=CompanyStage.choices, blank=True)
+    customer_segment = models.CharField(max_length=20, choices=CustomerSegment.choices, blank=True)
     touch_model = models.CharField(max_length=10, choices=TouchModel.choices, blank=True)
     onboarding_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
 
@@ -273,6 +285,12 @@ class Assessment(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def outside_model_scope(self) -> bool:
+        """The source model is meant for medium to high touch onboarding of three weeks or more."""
+        short = self.onboarding_weeks is not None and self.onboarding_weeks < 3
+        return self.touch_model == self.TouchModel.LOW or short
 
 
 class Answer(models.Model):

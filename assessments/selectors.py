@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q, QuerySet
 
-from assessments.models import Band, Dimension, MaturityModel, Question
+from assessments.models import (
+    Assessment,
+    Band,
+    Dimension,
+    MaturityModel,
+    Organization,
+    Question,
+    Team,
+)
 from assessments.scoring import BandRule, DimensionSpec, ModelSpec
 
 
@@ -48,3 +56,49 @@ def model_spec(model: MaturityModel) -> ModelSpec:
             for b in model.bands.all()
         ),
     )
+
+
+# --- Scoping: what a user may see. Anything outside these querysets is a 404. ---------------
+
+
+def teams_visible_to(user) -> QuerySet[Team]:
+    """Admins see every team; team leads the teams they lead; consultants their clients' teams."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    teams = Team.objects.select_related("organization")
+    if user.is_staff:
+        return teams
+    return teams.filter(
+        Q(pk__in=user.led_teams.values("pk"))
+        | Q(organization_id__in=user.client_organizations.values("pk"))
+    )
+
+
+def organizations_visible_to(user) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_staff:
+        return Organization.objects.all()
+    return Organization.objects.filter(
+        Q(pk__in=user.client_organizations.values("pk"))
+        | Q(pk__in=user.led_teams.values("organization_id"))
+    )
+
+
+def organizations_consulted_by(user) -> QuerySet[Organization]:
+    """Organizations whose data the user may export and import (consultants and admins)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_staff:
+        return Organization.objects.all()
+    return user.client_organizations.all()
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(team__in=teams_visible_to(user).values("pk")).select_related(
+        "team__organization", "model", "created_by", "submitted_by"
+    )
+
+
+def is_consultant(user) -> bool:
+    return user.is_authenticated and user.client_organizations.exists()

@@ -13,7 +13,9 @@ from assessments.models import Band, Dimension, MaturityModel, Question, ScaleLe
 REPO = Path(__file__).resolve().parent.parent
 # The canonical sheet lives in the shared folder beside the repository; docs/ keeps a copy so a
 # checkout on its own still checks the fixture. Every copy that is present is checked.
-TRANSCRIPTIONS = [p for p in (REPO.parent / "shared" / "MODEL.md", REPO / "docs" / "MODEL.md") if p.exists()]
+TRANSCRIPTIONS = [
+    p for p in (REPO.parent / "shared" / "MODEL.md", REPO / "docs" / "MODEL.md") if p.exists()
+]
 ROW = re.compile(r"^\| ((?:VO|CX|AO|MP)-[1-5]) \| (.+?) \| .+ \|$")
 
 
@@ -76,9 +78,7 @@ def test_default_scale_legend(model_v0):
 
 
 def counts() -> tuple[int, ...]:
-    return tuple(
-        m.objects.count() for m in (MaturityModel, Dimension, Question, Band, ScaleLevel)
-    )
+    return tuple(m.objects.count() for m in (MaturityModel, Dimension, Question, Band, ScaleLevel))
 
 
 def test_loading_the_fixture_twice_changes_nothing(model_v0):
