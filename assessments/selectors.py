@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from assessments.models import (
+    Answer,
     Assessment,
     Band,
     Dimension,
@@ -13,7 +18,15 @@ from assessments.models import (
     Question,
     Team,
 )
-from assessments.scoring import BandRule, DimensionSpec, ModelSpec
+from assessments.scoring import (
+    BandRule,
+    DimensionSpec,
+    ModelSpec,
+    ScoreResult,
+    band_for,
+    partial_totals,
+    score_assessment,
+)
 
 
 def latest_published_model() -> MaturityModel | None:
@@ -102,3 +115,153 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
 
 def is_consultant(user) -> bool:
     return user.is_authenticated and user.client_organizations.exists()
+
+
+# --- One assessment with everything its pages need. ------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentSheet:
+    """An assessment, its model version's structure and its answers, loaded once."""
+
+    assessment: Assessment
+    model: MaturityModel
+    answers: dict[int, Answer]
+
+    @cached_property
+    def spec(self) -> ModelSpec:
+        return model_spec(self.model)
+
+    @cached_property
+    def dimensions(self) -> list[Dimension]:
+        return list(self.model.dimensions.all())
+
+    @cached_property
+    def scale(self) -> dict[int, str]:
+        return {level.value: level.label for level in self.model.scale.all()}
+
+    @cached_property
+    def scores(self) -> dict[str, int]:
+        return {
+            q.code: self.answers[q.pk].score
+            for dim in self.dimensions
+            for q in dim.questions.all()
+            if q.pk in self.answers and self.answers[q.pk].score is not None
+        }
+
+    @cached_property
+    def missing(self) -> list[tuple[int, Question]]:
+        """(wizard step, question) for every question without a score, in model order."""
+        return [
+            (index + 2, q)
+            for index, dim in enumerate(self.dimensions)
+            for q in dim.questions.all()
+            if q.code not in self.scores
+        ]
+
+    @cached_property
+    def result(self) -> ScoreResult | None:
+        if self.missing:
+            return None
+        return score_assessment(self.spec, self.scores)
+
+    def rows(self) -> list[dict]:
+        """Per dimension: its questions with their answers, and the total and band so far."""
+        totals = partial_totals(self.spec, self.scores)
+        rows = []
+        for index, dim in enumerate(self.dimensions):
+            total = totals[dim.code]
+            questions = list(dim.questions.all())
+            rows.append(
+                {
+                    "dimension": dim,
+                    "step": index + 2,
+                    "total": total,
+                    "max_total": len(questions) * 5,
+                    "band": band_for(total, self.spec.bands) if total is not None else None,
+                    "answered": sum(1 for q in questions if q.code in self.scores),
+                    "items": [
+                        {
+                            "question": q,
+                            "answer": self.answers.get(q.pk),
+                            "text": self.answers[q.pk].asked_text
+                            if q.pk in self.answers
+                            else q.text,
+                            "score_label": self.scale.get(self.scores.get(q.code)),
+                        }
+                        for q in questions
+                    ],
+                }
+            )
+        return rows
+
+
+def assessment_sheet(assessment: Assessment) -> AssessmentSheet:
+    model = model_with_structure(assessment.model_id)
+    answers = {a.question_id: a for a in assessment.answers.select_related("question")}
+    return AssessmentSheet(assessment=assessment, model=model, answers=answers)
+
+
+# --- Dashboard: a page of teams with their recent quarters, in a fixed number of queries. ----
+
+DASHBOARD_QUARTERS = 8
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    assessment: Assessment
+    overall_total: int | None
+    bands: list[tuple[str, BandRule | None]]  # (dimension code, band) in model order
+
+
+def assessment_summaries(assessments: list[Assessment]) -> dict[int, AssessmentSummary]:
+    """Totals and bands for many assessments: three queries, whatever their number."""
+    model_ids = {a.model_id for a in assessments}
+    codes_by_model: dict[int, list[str]] = defaultdict(list)
+    sizes: dict[tuple[int, str], int] = {}
+    for dim in Dimension.objects.filter(model_id__in=model_ids).annotate(size=Count("questions")):
+        codes_by_model[dim.model_id].append(dim.code)
+        sizes[(dim.model_id, dim.code)] = dim.size
+    bands_by_model: dict[int, list[BandRule]] = defaultdict(list)
+    for band in Band.objects.filter(model_id__in=model_ids).order_by("min_total"):
+        bands_by_model[band.model_id].append(
+            BandRule(band.min_total, band.max_total, band.label, band.tone)
+        )
+    totals: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    rows = (
+        Answer.objects.filter(assessment__in=[a.pk for a in assessments], score__isnull=False)
+        .values_list("assessment_id", "question__dimension__code")
+        .annotate(total=Sum("score"), answered=Count("score"))
+        .order_by()
+    )
+    for assessment_id, code, total, answered in rows:
+        totals[assessment_id][code] = (total, answered)
+
+    summaries = {}
+    for assessment in assessments:
+        bands, complete = [], True
+        for code in codes_by_model[assessment.model_id]:
+            total, answered = totals[assessment.pk].get(code, (0, 0))
+            if answered == sizes[(assessment.model_id, code)]:
+                bands.append((code, band_for(total, bands_by_model[assessment.model_id])))
+            else:
+                bands.append((code, None))
+                complete = False
+        overall = sum(t for t, _ in totals[assessment.pk].values()) if complete else None
+        summaries[assessment.pk] = AssessmentSummary(assessment, overall, bands)
+    return summaries
+
+
+def recent_assessments_by_team(teams: list[Team]) -> dict[int, list[AssessmentSummary]]:
+    assessments = list(
+        Assessment.objects.filter(team__in=teams)
+        .select_related("model")
+        .order_by("team_id", "-year", "-quarter")
+    )
+    by_team: dict[int, list[Assessment]] = defaultdict(list)
+    for assessment in assessments:
+        if len(by_team[assessment.team_id]) < DASHBOARD_QUARTERS:
+            by_team[assessment.team_id].append(assessment)
+    kept = [a for team_assessments in by_team.values() for a in team_assessments]
+    summaries = assessment_summaries(kept)
+    return {team_id: [summaries[a.pk] for a in items] for team_id, items in by_team.items()}

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import selectors, services
+from assessments.forms import ContextForm, DimensionForm, StartForm
+from assessments.models import Assessment
+from assessments.periods import Quarter, recent_quarters
+
+TEAMS_PER_PAGE = 10
 
 
 @require_GET
@@ -24,5 +35,179 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "assessments/dashboard.html", {})
+    teams = selectors.teams_visible_to(request.user).order_by("organization__name", "name")
+    page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    history = selectors.recent_assessments_by_team(list(page.object_list))
+    ctx = {
+        "page": page,
+        "team_rows": [(team, history.get(team.pk, [])) for team in page.object_list],
+        "current_quarter": Quarter.containing(timezone.localdate()),
+        "is_consultant": selectors.is_consultant(request.user) or request.user.is_staff,
+    }
+    return render(request, "assessments/dashboard.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    teams = selectors.teams_visible_to(request.user).order_by("organization__name", "name")
+    current = Quarter.containing(timezone.localdate())
+    form_kwargs = {
+        "teams": teams,
+        "quarters": recent_quarters(timezone.localdate()),
+        "current": current,
+    }
+    if request.method == "POST":
+        team_id = request.POST.get("team", "")
+        if team_id.isdigit() and not teams.filter(pk=team_id).exists():
+            raise Http404("No such team.")
+        form = StartForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                assessment, created = services.assessment_start(
+                    team=form.cleaned_data["team"],
+                    period=form.cleaned_data["period"],
+                    user=request.user,
+                )
+            except services.AlreadySubmitted as refused:
+                messages.info(request, f"{refused} Here is its report.")
+                return redirect("assessments:report", pk=refused.assessment.pk)
+            except services.AssessmentError as refused:
+                form.add_error(None, str(refused))
+            else:
+                if not created:
+                    messages.info(request, "You already have a draft for this quarter: carry on.")
+                return redirect("assessments:step", pk=assessment.pk, step=1)
+    else:
+        initial_team = request.GET.get("team")
+        form = StartForm(initial={"team": initial_team} if initial_team else None, **form_kwargs)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "assessments/new.html", {"form": form, "has_teams": teams.exists()}, status=status
+    )
+
+
+def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
+    return get_object_or_404(selectors.assessments_visible_to(request.user), pk=pk)
+
+
+def _target_step(request: HttpRequest, step: int, last: int) -> int:
+    goto = request.POST.get("goto", "")
+    if goto.isdigit() and 1 <= int(goto) <= last:
+        return int(goto)
+    nav = request.POST.get("nav")
+    if nav == "back":
+        return max(1, step - 1)
+    if nav == "save":
+        return step
+    return min(last, step + 1)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+    assessment = _visible_assessment(request, pk)
+    if assessment.is_submitted:
+        messages.info(request, "This assessment was submitted and can no longer be changed.")
+        return redirect("assessments:report", pk=assessment.pk)
+    sheet = selectors.assessment_sheet(assessment)
+    last = len(sheet.dimensions) + 2
+    if not 1 <= step <= last:
+        raise Http404("No such step.")
+
+    form = None
+    if step == 1:
+        form = ContextForm(request.POST or None, instance=assessment)
+    elif step < last:
+        dimension = sheet.dimensions[step - 2]
+        form = DimensionForm(
+            request.POST or None,
+            dimension=dimension,
+            questions=list(dimension.questions.all()),
+            scale=list(sheet.model.scale.all()),
+            initial=_dimension_initial(sheet, dimension),
+        )
+
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            try:
+                _save_step(assessment, form)
+            except services.AlreadySubmitted:
+                messages.info(
+                    request, "This assessment was submitted meanwhile; nothing was changed."
+                )
+                return redirect("assessments:report", pk=assessment.pk)
+            target = _target_step(request, step, last)
+            if target == step:
+                messages.success(request, "Saved.")
+            return redirect("assessments:step", pk=assessment.pk, step=target)
+        messages.error(request, "Some answers need fixing; nothing on this step was saved.")
+
+    ctx = {
+        "assessment": assessment,
+        "sheet": sheet,
+        "step": step,
+        "last_step": last,
+        "steps": _step_titles(sheet),
+        "progress": round(100 * step / last),
+        "form": form,
+        "dimension": sheet.dimensions[step - 2] if 1 < step < last else None,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assessments/step.html", ctx, status=status)
+
+
+def _save_step(assessment: Assessment, form) -> None:
+    if isinstance(form, ContextForm):
+        services.assessment_update_context(
+            assessment=assessment, **{f: form.cleaned_data[f] for f in ContextForm.Meta.fields}
+        )
+    else:
+        services.answers_save(assessment=assessment, answers=form.answers())
+
+
+def _dimension_initial(sheet: selectors.AssessmentSheet, dimension) -> dict:
+    initial = {}
+    for question in dimension.questions.all():
+        answer = sheet.answers.get(question.pk)
+        if answer:
+            initial[question.code] = str(answer.score) if answer.score else None
+            initial[f"{question.code}-note"] = answer.note
+    return initial
+
+
+def _step_titles(sheet: selectors.AssessmentSheet) -> list[tuple[int, str]]:
+    titles = ["Context", *(dim.name for dim in sheet.dimensions), "Review and submit"]
+    return list(enumerate(titles, 1))
+
+
+@login_required
+@require_POST
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _visible_assessment(request, pk)
+    try:
+        services.assessment_submit(assessment=assessment, user=request.user)
+    except services.AlreadySubmitted:
+        messages.info(request, "This assessment had already been submitted.")
+    except services.AssessmentError as refused:
+        messages.error(request, str(refused))
+        review = reverse("assessments:step", kwargs={"pk": pk, "step": _review_step(assessment)})
+        return redirect(review)
+    else:
+        messages.success(request, "Submitted. Here is your report.")
+    return redirect("assessments:report", pk=assessment.pk)
+
+
+def _review_step(assessment: Assessment) -> int:
+    return assessment.model.dimensions.count() + 2
+
+
+@login_required
+@require_GET
+def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _visible_assessment(request, pk)
+    sheet = selectors.assessment_sheet(assessment)
+    ctx = {"assessment": assessment, "sheet": sheet, "result": sheet.result}
+    return render(request, "assessments/report.html", ctx)

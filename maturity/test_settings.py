@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings with a fast hasher and a known key."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use")
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -21,3 +22,10 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory, so concurrent-writer tests behave as in production.
+    # One file per test run, so two runs at once never share a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"maturity-test-{os.getpid()}.sqlite3")
+    }

@@ -102,3 +102,9 @@ def submitted_assessment(model_v0, team_a, lead_a) -> Assessment:
     assessment, _ = assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
     fill(assessment, 3)
     return assessment_submit(assessment=assessment, user=lead_a)
+
+
+@pytest.fixture
+def model_v0_tx(transactional_db) -> MaturityModel:
+    call_command("loaddata", "model_v0", verbosity=0)
+    return MaturityModel.objects.get_by_natural_key("customer-onboarding", "v0")

@@ -36,7 +36,7 @@ SPEC = ModelSpec(
 
 
 def scores_with(default: int = 3, **per_dimension: list[int]) -> dict[str, int]:
-    scores = {code: default for code in SPEC.question_codes}
+    scores = dict.fromkeys(SPEC.question_codes, default)
     for dim, values in per_dimension.items():
         for n, value in enumerate(values, 1):
             scores[f"{dim}-{n}"] = value
@@ -174,6 +174,6 @@ def test_compare_reports_deltas_and_band_changes():
 
 def test_compare_refuses_different_structures():
     other = ModelSpec(SPEC.dimensions[:3], BANDS)
-    other_scores = {c: 3 for c in other.question_codes}
+    other_scores = dict.fromkeys(other.question_codes, 3)
     with pytest.raises(ScoringError, match="same model version"):
         compare(score_assessment(SPEC, scores_with(3)), score_assessment(other, other_scores))

@@ -1,0 +1,127 @@
+"""Forms for starting an assessment and for each wizard step. Validation only; no saving."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.utils.html import format_html
+
+from assessments.models import Assessment, Dimension, Question, ScaleLevel, Team
+from assessments.periods import Quarter
+
+
+class StartForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
+    period = forms.TypedChoiceField(label="Quarter", coerce=Quarter.parse)
+
+    def __init__(self, *args, teams, quarters: list[Quarter], current: Quarter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["team"].label_from_instance = lambda team: (
+            f"{team.organization.name} / {team.name}"
+        )
+        self.fields["period"].choices = [(q.key, q.label) for q in quarters]
+        self.fields["period"].initial = current.key
+        self.fields["period"].help_text = "Defaults to the current calendar quarter."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ContextForm(forms.ModelForm):
+    onboarding_weeks = forms.IntegerField(
+        label="Typical onboarding length (weeks)",
+        min_value=1,
+        max_value=104,
+        required=False,
+        help_text="From kick-off to the customer's first value, in a typical project.",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["company_stage", "customer_segment", "touch_model", "onboarding_weeks"]
+        widgets = {"touch_model": forms.RadioSelect}
+        labels = {"touch_model": "Touch model"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["touch_model"].choices = Assessment.TouchModel.choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def score_field_name(question: Question) -> str:
+    return question.code
+
+
+def note_field_name(question: Question) -> str:
+    return f"{question.code}-note"
+
+
+class DimensionForm(forms.Form):
+    """Five 1-5 choices with the scale legend, each with its guidance and an optional note.
+
+    Scores are optional here: a draft may be saved half done. Submission demands them all.
+    """
+
+    def __init__(
+        self,
+        *args,
+        dimension: Dimension,
+        questions: list[Question],
+        scale: list[ScaleLevel],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        choices = [(str(level.value), f"{level.value} – {level.label}") for level in scale]
+        layout = []
+        for question in questions:
+            score_name, note_name = score_field_name(question), note_field_name(question)
+            self.fields[score_name] = forms.TypedChoiceField(
+                label=f"{question.code}. {question.text}",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Choose a score from 1 to 5."},
+            )
+            self.fields[note_name] = forms.CharField(
+                label=f"Note on {question.code} (optional)",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            layout.append(
+                Div(
+                    score_name,
+                    HTML(_guidance_html(question)),
+                    note_name,
+                    css_class="question card card-body mb-4",
+                    css_id=f"question-{question.code}",
+                )
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Fieldset("", *layout))
+
+    def answers(self) -> dict[Question, tuple[int | None, str]]:
+        data = self.cleaned_data
+        return {
+            q: (data.get(score_field_name(q)), data.get(note_field_name(q), "").strip())
+            for q in self.questions
+        }
+
+
+def _guidance_html(question: Question) -> str:
+    """Escaped guidance markup; braces escaped too, since crispy renders HTML() as a template."""
+    if not question.guidance:
+        return ""
+    html = format_html(
+        '<details class="guidance mb-3"><summary>Guidance for {}</summary>'
+        '<p class="mt-2 mb-0">{}</p></details>',
+        question.code,
+        question.guidance,
+    )
+    return html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
