@@ -211,3 +211,7 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = selectors.assessment_sheet(assessment)
     ctx = {"assessment": assessment, "sheet": sheet, "result": sheet.result}
     return render(request, "assessments/report.html", ctx)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

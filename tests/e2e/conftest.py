@@ -1,0 +1,46 @@
+"""Playwright drives Debian's chromium (Playwright cannot download its own browser here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from assessments.models import MaturityModel
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# Without these, chromium keeps trying to reach Google's services on a closed network.
+QUIET_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": QUIET_FLAGS}
+
+
+@pytest.fixture
+def model_v0(transactional_db) -> MaturityModel:
+    call_command("loaddata", "model_v0", verbosity=0)
+    return MaturityModel.objects.get_by_natural_key("customer-onboarding", "v0")
+
+
+def assert_no_serious_axe_violations(page, context: str) -> None:
+    """Run axe-core on the page; fail on any violation of impact serious or critical."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert not serious, f"axe-core on {context}:\n" + "\n".join(serious)

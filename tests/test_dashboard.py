@@ -1,0 +1,111 @@
+"""The dashboard: each person's teams, quarter by quarter, in a bounded number of queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Team
+from assessments.periods import Quarter
+from assessments.services import assessment_start, assessment_submit
+from tests.conftest import fill
+
+DASHBOARD = reverse("assessments:dashboard")
+
+
+def submitted(team, user, quarter: Quarter, scores):
+    assessment, _ = assessment_start(team=team, period=quarter, user=user)
+    fill(assessment, scores)
+    return assessment_submit(assessment=assessment, user=user)
+
+
+def test_a_team_lead_sees_only_their_teams(client, model_v0, lead_a, team_b):
+    client.force_login(lead_a)
+    html = client.get(DASHBOARD).content.decode()
+    assert "Enterprise Onboarding" in html
+    assert "SMB Onboarding" not in html
+
+
+def test_each_quarter_shows_status_overall_and_bands(client, model_v0, team_a, lead_a):
+    scores = {
+        f"{d}-{n}": s for d, s in [("VO", 1), ("CX", 3), ("AO", 4), ("MP", 5)] for n in range(1, 6)
+    }
+    report = submitted(team_a, lead_a, Quarter(2026, 2), scores)
+    draft, _ = assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
+    client.force_login(lead_a)
+    page = client.get(DASHBOARD)
+    html = page.content.decode()
+    assert "2026 Q2" in html and "65 / 100" in html
+    for label in ("Needs immediate attention", "Room for improvement", "Excellent"):
+        assert label in html
+    assert reverse("assessments:report", args=[report.pk]) in html
+    assert "2026 Q3" in html and reverse("assessments:step", args=[draft.pk, 1]) in html
+    ((team, summaries),) = page.context["team_rows"]
+    assert [s.assessment.period for s in summaries] == [Quarter(2026, 3), Quarter(2026, 2)]
+    assert [band.label for _, band in summaries[1].bands] == [
+        "Needs immediate attention",
+        "Room for improvement",
+        "Excellent",
+        "Excellent",
+    ]
+    assert summaries[0].overall_total is None
+
+
+def test_a_consultant_sees_organizations_then_their_teams(
+    client, model_v0, consultant, team_a, team_b, team_g
+):
+    client.force_login(consultant)
+    html = client.get(DASHBOARD).content.decode()
+    assert "Client organizations and teams" in html
+    assert (
+        html.index("Acme Corp") < html.index("Enterprise Onboarding") < html.index("SMB Onboarding")
+    )
+    assert "Globex" not in html
+
+
+def test_teams_are_paginated(client, model_v0, admin_user, acme):
+    Team.objects.bulk_create(
+        Team(organization=acme, name=f"Team {n:02}", slug=f"t{n}") for n in range(25)
+    )
+    client.force_login(admin_user)
+    first = client.get(DASHBOARD)
+    assert len(first.context["team_rows"]) == 10
+    assert "Page 1 of 3" in first.content.decode()
+    last = client.get(DASHBOARD, {"page": 3})
+    assert [t.name for t, _ in last.context["team_rows"]] == [f"Team {n:02}" for n in range(20, 25)]
+    assert client.get(DASHBOARD, {"page": "abc"}).status_code == 200
+
+
+def dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DASHBOARD).status_code == 200
+    return len(queries)
+
+
+def test_dashboard_query_count_does_not_grow_with_data(client, model_v0, admin_user, acme, lead_a):
+    client.force_login(admin_user)
+    team = Team.objects.create(organization=acme, name="Team 0", slug="t0")
+    submitted(team, lead_a, Quarter(2025, 1), 3)
+    small = dashboard_queries(client)
+
+    quarter = Quarter(2024, 1)
+    for n in range(1, 10):
+        team = Team.objects.create(organization=acme, name=f"Team {n}", slug=f"t{n}")
+        for _ in range(3):
+            submitted(team, lead_a, quarter, 4)
+            quarter = quarter.next()
+    large = dashboard_queries(client)
+
+    assert small == large
+    assert large <= 10
+
+
+@pytest.mark.parametrize("person", ["lead_a", "consultant"])
+def test_people_with_nothing_yet_get_a_helpful_empty_state(client, db, person, request):
+    user = request.getfixturevalue(person)
+    user.led_teams.clear()
+    user.client_organizations.clear()
+    client.force_login(user)
+    assert "not assigned to any team" in client.get(DASHBOARD).content.decode()
