@@ -1,0 +1,313 @@
+"""Demo data for local use: one organization, two teams, a year of history and a draft."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Assessment, MaturityModel, Organization, Question, Team
+from assessments.periods import Quarter
+from assessments.services import (
+    answers_save,
+    assessment_start,
+    assessment_submit,
+    assessment_update_context,
+)
+
+DEMO_PASSWORD = "demo-pass-local-only"
+DEMO_URL = "http://127.0.0.1:8000/"
+
+# The scores below are written against this version's question codes (VO-1 .. MP-5).
+MODEL_CODE = "customer-onboarding"
+MODEL_VERSION = "v0"
+
+ORGANIZATION_SLUG = "northwind"
+ORGANIZATION_NAME = "Northwind Software"
+
+
+@dataclass(frozen=True)
+class QuarterPlan:
+    """One quarter's answers: five digits per dimension (questions 1-5), plus a few notes."""
+
+    scores: dict[str, str]
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    slug: str
+    name: str
+    context: dict[str, str | int]
+    submit_day: int
+    # Oldest quarter first; the last entry is the quarter just before the current one.
+    history: tuple[QuarterPlan, ...]
+    # The current quarter, left unsubmitted, so the demo has work in progress to open.
+    draft: QuarterPlan | None = None
+
+
+ENTERPRISE = TeamPlan(
+    slug="enterprise",
+    name="Enterprise Onboarding",
+    context={
+        "company_stage": Assessment.CompanyStage.GROWTH,
+        "customer_segment": Assessment.CustomerSegment.ENTERPRISE,
+        "touch_model": Assessment.TouchModel.HIGH,
+        "onboarding_weeks": 8,
+    },
+    submit_day=18,
+    history=(
+        QuarterPlan(
+            scores={"VO": "33233", "CX": "32322", "AO": "22212", "MP": "12121"},
+            notes={
+                "MP-1": "Milestone data lives in five spreadsheets; nobody trusts the totals.",
+                "AO-4": "No paid services yet; gaps land on the CSM.",
+            },
+        ),
+        QuarterPlan(
+            scores={"VO": "34333", "CX": "33333", "AO": "23222", "MP": "22221"},
+            notes={"CX-1": "Shared project plan template rolled out to new accounts."},
+        ),
+        QuarterPlan(
+            scores={"VO": "44434", "CX": "43433", "AO": "33322", "MP": "32322"},
+            notes={"MP-4": "Kickoff and welcome emails now automated."},
+        ),
+        QuarterPlan(
+            scores={"VO": "45444", "CX": "44444", "AO": "33333", "MP": "33332"},
+            notes={
+                "VO-3": "Time-to-value tracked for every account since July.",
+                "AO-5": "First implementation partner signed; not yet staffed.",
+            },
+        ),
+    ),
+    # Half done: Value Orientation and CX answered, Adaptability and Manageability not yet.
+    draft=QuarterPlan(
+        scores={"VO": "45454", "CX": "45444"},
+        notes={"CX-3": "Escalation matrix agreed with support; waiting on legal sign-off."},
+    ),
+)
+
+MID_MARKET = TeamPlan(
+    slug="mid-market",
+    name="Mid-Market Onboarding",
+    context={
+        "company_stage": Assessment.CompanyStage.GROWTH,
+        "customer_segment": Assessment.CustomerSegment.MID_MARKET,
+        "touch_model": Assessment.TouchModel.MEDIUM,
+        "onboarding_weeks": 4,
+    },
+    submit_day=24,
+    history=(
+        QuarterPlan(
+            scores={"VO": "22222", "CX": "21221", "AO": "33322", "MP": "11211"},
+            notes={"CX-5": "Never asked customers about effort."},
+        ),
+        QuarterPlan(
+            scores={"VO": "32322", "CX": "22222", "AO": "33332", "MP": "21212"},
+        ),
+        QuarterPlan(
+            scores={"VO": "33333", "CX": "33232", "AO": "32322", "MP": "22322"},
+            notes={"AO-3": "Two onboarding specialists moved to support mid-quarter."},
+        ),
+        QuarterPlan(
+            scores={"VO": "43433", "CX": "33343", "AO": "43433", "MP": "33322"},
+            notes={"CX-4": "CSAT survey sent at go-live; 41% response rate."},
+        ),
+    ),
+)
+
+TEAMS = (ENTERPRISE, MID_MARKET)
+
+
+@dataclass(frozen=True)
+class Login:
+    user: AbstractUser
+    role: str
+    has_demo_password: bool
+
+
+@dataclass(frozen=True)
+class Cast:
+    teams: dict[str, Team]
+    lead: AbstractUser
+    logins: list[Login]
+
+
+class Command(BaseCommand):
+    help = "Create demo data (Northwind Software, two teams, a year of history). Safe to re-run."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            call_command("install_model", stdout=self.stdout, stderr=self.stderr)
+            model = _demo_model()
+            cast = _seed_people_and_teams()
+            current = Quarter.containing(timezone.localdate())
+            outcomes: list[bool] = []
+            for plan in TEAMS:
+                team = cast.teams[plan.slug]
+                periods = _quarters_before(current, len(plan.history))
+                for period, quarter_plan in zip(periods, plan.history, strict=True):
+                    outcomes.append(
+                        _seed_assessment(
+                            team, period, model, plan, quarter_plan, cast.lead, submit=True
+                        )
+                    )
+                if plan.draft is not None:
+                    outcomes.append(
+                        _seed_assessment(
+                            team, current, model, plan, plan.draft, cast.lead, submit=False
+                        )
+                    )
+        created = sum(outcomes)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo assessments: {created} created, {len(outcomes) - created} already there."
+            )
+        )
+        self._print_logins(cast.logins)
+
+    def _print_logins(self, logins: list[Login]) -> None:
+        rows = [("Username", "Role", "Password")]
+        for login in logins:
+            password = DEMO_PASSWORD if login.has_demo_password else "(changed; left as it is)"
+            rows.append((login.user.username, login.role, password))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        self.stdout.write("")
+        self.stdout.write(f"Sign in at {DEMO_URL}")
+        for row in rows:
+            line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            self.stdout.write(f"  {line}".rstrip())
+        self.stdout.write(
+            self.style.WARNING(
+                "The password is for local demo use only. Never run seed_demo on a shared "
+                "or public server."
+            )
+        )
+
+
+def _demo_model() -> MaturityModel:
+    try:
+        return MaturityModel.objects.get_by_natural_key(MODEL_CODE, MODEL_VERSION)
+    except MaturityModel.DoesNotExist as error:
+        raise CommandError(
+            f"seed_demo needs model {MODEL_CODE} {MODEL_VERSION}; install_model did not provide it."
+        ) from error
+
+
+def _user(username: str, role: str, first_name: str, last_name: str, **flags: bool) -> Login:
+    """The user, created with the demo password if missing; an existing one is left alone."""
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@northwind.example",
+            **flags,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    # Someone may have changed an existing account's password; the table must not claim otherwise.
+    return Login(user, role, has_demo_password=created or user.check_password(DEMO_PASSWORD))
+
+
+def _seed_people_and_teams() -> Cast:
+    organization, _ = Organization.objects.get_or_create(
+        slug=ORGANIZATION_SLUG, defaults={"name": ORGANIZATION_NAME}
+    )
+    teams = [
+        Team.objects.get_or_create(
+            organization=organization, slug=plan.slug, defaults={"name": plan.name}
+        )[0]
+        for plan in TEAMS
+    ]
+    team_names = " and ".join(team.name for team in teams)
+    lead = _user("lead", f"Team lead ({team_names})", "Jordan", "Lee")
+    lead.user.groups.add(Group.objects.get_or_create(name="Team leads")[0])
+    for team in teams:
+        team.leads.add(lead.user)
+    consultant = _user("consultant", f"Consultant ({organization.name})", "Sam", "Rivera")
+    consultant.user.groups.add(Group.objects.get_or_create(name="Consultants")[0])
+    organization.consultants.add(consultant.user)
+    admin = _user("admin", "Admin", "Demo", "Admin", is_staff=True, is_superuser=True)
+    return Cast(
+        teams={team.slug: team for team in teams},
+        lead=lead.user,
+        logins=[lead, consultant, admin],
+    )
+
+
+def _quarters_before(current: Quarter, count: int) -> list[Quarter]:
+    """The `count` quarters before `current`, oldest first."""
+    quarters = [current.previous()]
+    while len(quarters) < count:
+        quarters.append(quarters[-1].previous())
+    return quarters[::-1]
+
+
+def _answers(model: MaturityModel, plan: QuarterPlan) -> dict[Question, tuple[int, str]]:
+    wanted = {
+        f"{dimension}-{index}": int(digit)
+        for dimension, digits in plan.scores.items()
+        for index, digit in enumerate(digits, start=1)
+    }
+    questions = {
+        q.code: q
+        for q in Question.objects.filter(dimension__model=model, code__in=wanted).select_related(
+            "dimension"
+        )
+    }
+    missing = sorted(set(wanted) - set(questions))
+    if missing:
+        raise CommandError(f"{model} has no question(s) {', '.join(missing)}.")
+    return {questions[code]: (score, plan.notes.get(code, "")) for code, score in wanted.items()}
+
+
+def _exists(team: Team, period: Quarter, model: MaturityModel) -> bool:
+    return Assessment.objects.filter(
+        team=team, year=period.year, quarter=period.quarter, model=model
+    ).exists()
+
+
+def _seed_assessment(
+    team: Team,
+    period: Quarter,
+    model: MaturityModel,
+    team_plan: TeamPlan,
+    plan: QuarterPlan,
+    user: AbstractUser,
+    *,
+    submit: bool,
+) -> bool:
+    """Start, fill and optionally submit one quarter; False if that quarter already exists."""
+    exists = Assessment.objects.filter(
+        team=team, year=period.year, quarter=period.quarter, model=model
+    ).exists()
+    if exists:
+        return False
+    assessment, _ = assessment_start(team=team, period=period, user=user, model=model)
+    assessment = assessment_update_context(assessment=assessment, **team_plan.context)
+    answers_save(assessment=assessment, answers=_answers(model, plan))
+    if submit:
+        assessment_submit(assessment=assessment, user=user)
+        # The services stamp "now"; backdate so the history reads like a real year of quarters.
+        submitted_at = _late_in_quarter(period, team_plan.submit_day)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            created_at=submitted_at - datetime.timedelta(days=9),
+            submitted_at=submitted_at,
+            updated_at=submitted_at,
+        )
+    return True
+
+
+def _late_in_quarter(period: Quarter, day: int) -> datetime.datetime:
+    """Mid-afternoon on `day` of the quarter's last month, in the project's time zone."""
+    naive = datetime.datetime(period.year, period.quarter * 3, day, 15, 30)
+    return timezone.make_aware(naive)

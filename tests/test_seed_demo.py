@@ -1,0 +1,219 @@
+"""seed_demo builds a believable, re-runnable demo through the real services."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from assessments.management.commands.seed_demo import DEMO_PASSWORD
+from assessments.models import (
+    Answer,
+    Assessment,
+    Band,
+    MaturityModel,
+    Organization,
+    Team,
+)
+from assessments.periods import Quarter
+
+User = get_user_model()
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def dimension_totals(assessments) -> dict[int, dict[str, int]]:
+    rows = (
+        Answer.objects.filter(assessment__in=assessments)
+        .values_list("assessment_id", "question__dimension__code")
+        .annotate(total=Sum("score"))
+        .order_by()
+    )
+    totals: dict[int, dict[str, int]] = defaultdict(dict)
+    for assessment_id, code, total in rows:
+        totals[assessment_id][code] = total
+    return totals
+
+
+def snapshot() -> dict:
+    return {
+        "users": User.objects.count(),
+        "organizations": Organization.objects.count(),
+        "teams": Team.objects.count(),
+        "models": MaturityModel.objects.count(),
+        "assessments": sorted(
+            Assessment.objects.values_list(
+                "team__slug", "year", "quarter", "status", "submitted_at", "onboarding_weeks"
+            )
+        ),
+        "answers": sorted(
+            Answer.objects.values_list(
+                "assessment__team__slug",
+                "assessment__year",
+                "assessment__quarter",
+                "question__code",
+                "score",
+                "note",
+            )
+        ),
+    }
+
+
+def test_creates_the_organization_teams_people_and_assessments():
+    seed()
+
+    organization = Organization.objects.get(slug="northwind")
+    assert organization.name == "Northwind Software"
+    assert Organization.objects.count() == 1
+    teams = {team.slug: team.name for team in Team.objects.filter(organization=organization)}
+    assert teams == {"enterprise": "Enterprise Onboarding", "mid-market": "Mid-Market Onboarding"}
+    assert set(User.objects.values_list("username", flat=True)) == {"lead", "consultant", "admin"}
+
+    submitted = Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
+    drafts = Assessment.objects.filter(status=Assessment.Status.DRAFT)
+    assert submitted.count() == 8
+    assert drafts.count() == 1
+    for slug in ("enterprise", "mid-market"):
+        assert submitted.filter(team__slug=slug).count() == 4
+
+
+def test_people_have_their_roles_and_the_demo_password():
+    seed()
+
+    lead = User.objects.get(username="lead")
+    consultant = User.objects.get(username="consultant")
+    admin = User.objects.get(username="admin")
+    assert (lead.first_name, lead.last_name) == ("Jordan", "Lee")
+    assert set(lead.led_teams.values_list("slug", flat=True)) == {"enterprise", "mid-market"}
+    assert lead.groups.filter(name="Team leads").exists()
+    assert (consultant.first_name, consultant.last_name) == ("Sam", "Rivera")
+    assert list(consultant.client_organizations.values_list("slug", flat=True)) == ["northwind"]
+    assert consultant.groups.filter(name="Consultants").exists()
+    assert admin.is_staff and admin.is_superuser
+    assert not (lead.is_staff or consultant.is_staff)
+    for user in (lead, consultant, admin):
+        assert user.check_password(DEMO_PASSWORD)
+
+
+def test_history_is_the_four_quarters_before_the_current_one_dated_inside_each():
+    seed()
+
+    current = Quarter.containing(timezone.localdate())
+    expected = [current.previous()]
+    for _ in range(3):
+        expected.append(expected[-1].previous())
+    for slug in ("enterprise", "mid-market"):
+        history = Assessment.objects.filter(
+            team__slug=slug, status=Assessment.Status.SUBMITTED
+        ).order_by("-year", "-quarter")
+        assert [a.period for a in history] == expected
+        for assessment in history:
+            submitted_on = timezone.localtime(assessment.submitted_at).date()
+            assert Quarter.containing(submitted_on) == assessment.period
+            assert submitted_on.month == assessment.quarter * 3
+            assert assessment.submitted_by.username == "lead"
+            assert assessment.answers.exclude(question_text="").count() == 20
+
+
+def test_history_covers_every_band_and_improves():
+    seed()
+
+    submitted = Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
+    model = MaturityModel.objects.get_by_natural_key("customer-onboarding", "v0")
+    bands = list(Band.objects.filter(model=model))
+    assert len(bands) == 3
+    totals = dimension_totals(submitted)
+
+    labels = set()
+    for by_dimension in totals.values():
+        assert set(by_dimension) == {"VO", "CX", "AO", "MP"}
+        for total in by_dimension.values():
+            labels.update(b.label for b in bands if b.min_total <= total <= b.max_total)
+    assert labels == {b.label for b in bands}
+
+    for slug in ("enterprise", "mid-market"):
+        history = list(submitted.filter(team__slug=slug).order_by("year", "quarter"))
+        overall = [sum(totals[a.pk].values()) for a in history]
+        assert overall == sorted(overall) and overall[0] < overall[-1]
+
+
+def test_history_carries_context_and_a_few_notes():
+    seed()
+
+    enterprise = Assessment.objects.filter(team__slug="enterprise")
+    mid_market = Assessment.objects.filter(team__slug="mid-market")
+    assert set(enterprise.values_list("customer_segment", "touch_model", "onboarding_weeks")) == {
+        ("enterprise", "high", 8)
+    }
+    assert set(mid_market.values_list("customer_segment", "touch_model", "onboarding_weeks")) == {
+        ("mid-market", "medium", 4)
+    }
+    assert set(Assessment.objects.values_list("company_stage", flat=True)) == {"growth"}
+    notes = Answer.objects.exclude(note="").count()
+    assert 3 <= notes <= Answer.objects.count() // 4
+
+
+def test_draft_is_the_current_quarter_half_answered():
+    seed()
+
+    draft = Assessment.objects.get(status=Assessment.Status.DRAFT)
+    assert draft.team.slug == "enterprise"
+    assert draft.period == Quarter.containing(timezone.localdate())
+    assert draft.submitted_at is None
+    answered = draft.answers.filter(score__isnull=False)
+    assert answered.count() == 10
+    assert set(answered.values_list("question__dimension__code", flat=True)) == {"VO", "CX"}
+
+
+def test_prints_each_login_and_the_local_only_password():
+    output = seed()
+
+    for username in ("lead", "consultant", "admin"):
+        assert username in output
+    assert DEMO_PASSWORD in output
+    assert "http://127.0.0.1:8000/" in output
+    assert "local demo use only" in output
+
+
+def test_running_twice_changes_nothing():
+    seed()
+    before = snapshot()
+
+    output = seed()
+
+    assert snapshot() == before
+    assert "0 created, 9 already there" in output
+
+
+def test_rerun_keeps_a_changed_password():
+    seed()
+    lead = User.objects.get(username="lead")
+    lead.set_password("my-own-password")
+    lead.save()
+
+    output = seed()
+
+    lead.refresh_from_db()
+    assert lead.check_password("my-own-password")
+    lead_line = next(line for line in output.splitlines() if line.strip().startswith("lead "))
+    assert DEMO_PASSWORD not in lead_line
+
+
+def test_uses_an_already_installed_model():
+    call_command("install_model", stdout=io.StringIO())
+
+    seed()
+
+    assert MaturityModel.objects.count() == 1
+    assert Assessment.objects.count() == 9
