@@ -14,7 +14,6 @@ from assessments.models import (
     Band,
     Dimension,
     MaturityModel,
-    Organization,
     Question,
     Team,
 )
@@ -85,26 +84,6 @@ def teams_visible_to(user) -> QuerySet[Team]:
         Q(pk__in=user.led_teams.values("pk"))
         | Q(organization_id__in=user.client_organizations.values("pk"))
     )
-
-
-def organizations_visible_to(user) -> QuerySet[Organization]:
-    if not user.is_authenticated:
-        return Organization.objects.none()
-    if user.is_staff:
-        return Organization.objects.all()
-    return Organization.objects.filter(
-        Q(pk__in=user.client_organizations.values("pk"))
-        | Q(pk__in=user.led_teams.values("organization_id"))
-    )
-
-
-def organizations_consulted_by(user) -> QuerySet[Organization]:
-    """Organizations whose data the user may export and import (consultants and admins)."""
-    if not user.is_authenticated:
-        return Organization.objects.none()
-    if user.is_staff:
-        return Organization.objects.all()
-    return user.client_organizations.all()
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
