@@ -244,3 +244,34 @@ def recent_assessments_by_team(teams: list[Team]) -> dict[int, list[AssessmentSu
     kept = [a for team_assessments in by_team.values() for a in team_assessments]
     summaries = assessment_summaries(kept)
     return {team_id: [summaries[a.pk] for a in items] for team_id, items in by_team.items()}
+
+
+def previous_submitted(assessment: Assessment) -> Assessment | None:
+    """The same team's latest submitted assessment of the same model version before this one."""
+    return (
+        Assessment.objects.filter(
+            team_id=assessment.team_id,
+            model_id=assessment.model_id,
+            status=Assessment.Status.SUBMITTED,
+        )
+        .filter(
+            Q(year__lt=assessment.year) | Q(year=assessment.year, quarter__lt=assessment.quarter)
+        )
+        .order_by("-year", "-quarter")
+        .first()
+    )
+
+
+def previous_result(
+    assessment: Assessment, sheet: AssessmentSheet
+) -> tuple[Assessment, ScoreResult] | None:
+    """The previous submitted assessment and its scores, reusing the sheet's model structure."""
+    previous = previous_submitted(assessment)
+    if previous is None:
+        return None
+    scores = dict(
+        Answer.objects.filter(assessment=previous, score__isnull=False).values_list(
+            "question__code", "score"
+        )
+    )
+    return previous, score_assessment(sheet.spec, scores)

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import selectors, services
+from assessments import charts, selectors, services
 from assessments.forms import ContextForm, DimensionForm, StartForm
 from assessments.models import Assessment
 from assessments.periods import Quarter, recent_quarters
+from assessments.scoring import compare
 
 TEAMS_PER_PAGE = 10
 
@@ -210,6 +211,21 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _visible_assessment(request, pk)
     sheet = selectors.assessment_sheet(assessment)
     ctx = {"assessment": assessment, "sheet": sheet, "result": sheet.result}
+    if assessment.is_submitted and sheet.result is not None:
+        before = selectors.previous_result(assessment, sheet)
+        previous, previous_scores = before if before else (None, None)
+        figure = charts.radar_figure(
+            sheet.result,
+            sheet.spec.bands,
+            previous=previous_scores,
+            current_label=assessment.period.label,
+            previous_label=previous.period.label if previous else "",
+        )
+        ctx |= {
+            "radar_json": figure.to_json(),
+            "previous": previous,
+            "comparison": compare(sheet.result, previous_scores) if previous_scores else None,
+        }
     return render(request, "assessments/report.html", ctx)
 
 

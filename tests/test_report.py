@@ -1,0 +1,144 @@
+"""The report page: numbers, bands, radar data, change since the previous quarter."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.periods import Quarter
+from assessments.services import assessment_start, assessment_submit
+from tests.conftest import fill
+
+DIMENSIONS = ("VO", "CX", "AO", "MP")
+
+
+def by_dimension(**totals_per_question: int) -> dict[str, int]:
+    return {f"{d}-{n}": totals_per_question[d] for d in DIMENSIONS for n in range(1, 6)}
+
+
+def submit(team, user, quarter: Quarter, scores, notes=None):
+    assessment, _ = assessment_start(team=team, period=quarter, user=user)
+    fill(assessment, scores, notes)
+    return assessment_submit(assessment=assessment, user=user)
+
+
+@pytest.fixture
+def lead_client(client, lead_a):
+    client.force_login(lead_a)
+    return client
+
+
+def radar(response) -> dict:
+    return json.loads(response.context["radar_json"])
+
+
+def traces(figure, name):
+    return [t for t in figure["data"] if t.get("name") == name]
+
+
+def test_report_shows_totals_bands_and_focus(lead_client, model_v0, team_a, lead_a):
+    report = submit(team_a, lead_a, Quarter(2026, 3), by_dimension(VO=5, CX=3, AO=2, MP=4))
+    html = lead_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    assert "70 / 100" in html
+    for total, label in [
+        (25, "Excellent"),
+        (15, "Room for improvement"),
+        (10, "Needs immediate attention"),
+    ]:
+        assert f"{total}<span" in html and label in html
+    assert "Focus for next quarter" in html and "Adaptability &amp; Organization (10 / 25" in html
+    assert "Customer Onboarding Maturity Model v0, Rocketlane" in html
+    assert "medium to high touch onboarding" in html
+
+
+def test_radar_figure_holds_the_totals_range_and_threshold_rings(
+    lead_client, model_v0, team_a, lead_a
+):
+    report = submit(team_a, lead_a, Quarter(2026, 3), by_dimension(VO=5, CX=3, AO=2, MP=4))
+    figure = radar(lead_client.get(reverse("assessments:report", args=[report.pk])))
+    (current,) = traces(figure, "2026 Q3")
+    assert current["r"] == [25, 15, 10, 20, 25]
+    assert current["theta"][:4] == [
+        "Value Orientation",
+        "CX & Delivery",
+        "Adaptability & Organization",
+        "Manageability & Productivity",
+    ]
+    assert current["fill"] == "toself"
+    assert figure["layout"]["polar"]["radialaxis"]["range"] == [0, 25]
+    assert figure["layout"]["polar"]["angularaxis"] == {"rotation": 90, "direction": "clockwise"}
+    rings = [t["r"][0] for t in figure["data"] if t["name"].startswith("Band threshold")]
+    assert rings == [10, 18]
+    assert "Excellent" in json.dumps(current["customdata"])
+
+
+def test_previous_quarter_is_overlaid_and_compared(lead_client, model_v0, team_a, lead_a):
+    submit(team_a, lead_a, Quarter(2026, 1), by_dimension(VO=1, CX=1, AO=1, MP=1))
+    submit(team_a, lead_a, Quarter(2026, 2), by_dimension(VO=3, CX=4, AO=2, MP=2))
+    report = submit(team_a, lead_a, Quarter(2026, 3), by_dimension(VO=4, CX=4, AO=2, MP=1))
+    response = lead_client.get(reverse("assessments:report", args=[report.pk]))
+    figure = radar(response)
+    (previous,) = traces(figure, "2026 Q2")
+    assert previous["r"] == [15, 20, 10, 10, 15]
+    assert not traces(figure, "2026 Q1")
+    comparison = response.context["comparison"]
+    assert [c.delta for c in comparison.dimensions] == [5, 0, 0, -5]
+    assert comparison.overall_delta == 0
+    html = response.content.decode()
+    assert "Room for improvement → Excellent" in html
+    assert "Needs immediate attention → Needs immediate attention" not in html
+    assert "▲ +5" in html and "▼ -5" in html
+
+
+def test_first_quarter_has_no_previous_trace(lead_client, model_v0, team_a, lead_a):
+    report = submit(team_a, lead_a, Quarter(2026, 3), 3)
+    response = lead_client.get(reverse("assessments:report", args=[report.pk]))
+    assert len([t for t in radar(response)["data"] if not t["name"].startswith("Band")]) == 1
+    assert "No earlier submitted quarter" in response.content.decode()
+
+
+def test_report_loads_plotly_from_our_static_files(lead_client, submitted_assessment):
+    html = lead_client.get(
+        reverse("assessments:report", args=[submitted_assessment.pk])
+    ).content.decode()
+    assert "/static/vendor/plotly/plotly.min.js" in html
+    assert "cdn" not in html.lower()
+    assert lead_client.get("/static/vendor/plotly/plotly.min.js").status_code == 200
+
+
+def test_a_draft_report_shows_progress_and_links_back(lead_client, model_v0, team_a, lead_a):
+    draft, _ = assessment_start(team=team_a, period=Quarter(2026, 4), user=lead_a)
+    response = lead_client.get(reverse("assessments:report", args=[draft.pk]))
+    html = response.content.decode()
+    assert "still a draft: 0 of 20 questions answered" in html
+    assert reverse("assessments:step", args=[draft.pk, 1]) in html
+    assert "radar_json" not in response.context
+
+
+def test_notes_with_html_are_escaped(lead_client, model_v0, team_a, lead_a):
+    report = submit(team_a, lead_a, Quarter(2026, 3), 3, {"VO-1": "<script>alert(1)</script>"})
+    html = lead_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def report_queries(client, assessment) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("assessments:report", args=[assessment.pk])).status_code == 200
+    return len(queries)
+
+
+def test_report_query_count_does_not_grow_with_history(lead_client, model_v0, team_a, lead_a):
+    submit(team_a, lead_a, Quarter(2023, 1), 2)
+    second = submit(team_a, lead_a, Quarter(2023, 2), 3)
+    short_history = report_queries(lead_client, second)
+    quarter, latest = Quarter(2023, 3), None
+    for _ in range(10):
+        latest = submit(team_a, lead_a, quarter, 4)
+        quarter = quarter.next()
+    assert report_queries(lead_client, latest) == short_history
+    assert short_history <= 14
