@@ -1,8 +1,9 @@
 """Django admin: keep the model's wording right without rewriting what was already asked.
 
-Once a model version has a submitted assessment its structure is frozen: dimensions, questions,
-bands and scale values can no longer be added, removed or re-ordered, while wording and guidance
-stay editable. Structural changes go into a new draft version (the "duplicate" action).
+Once a model version is published (or has a submitted assessment) its structure is frozen:
+dimensions, questions, bands and scale values can no longer be added, removed or re-ordered,
+while wording and guidance stay editable. Structural changes go into a new draft version (the
+"duplicate" action), which is published when ready.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class MaturityModelAdmin(admin.ModelAdmin):
 
     @admin.display(description="Structure")
     def structure(self, model: MaturityModel) -> str:
-        return "Frozen (has submitted assessments)" if model.is_structure_frozen else "Editable"
+        return "Frozen (in use)" if model.is_structure_frozen else "Editable (draft)"
 
     @admin.action(description="Duplicate as new draft version")
     def duplicate_as_draft(self, request, queryset):
@@ -160,7 +161,9 @@ class DimensionAdmin(admin.ModelAdmin):
         if "model" in form.base_fields:
             # New dimensions may only go into versions whose structure is still open.
             frozen = MaturityModel.objects.filter(assessments__status=Assessment.Status.SUBMITTED)
-            form.base_fields["model"].queryset = MaturityModel.objects.exclude(pk__in=frozen)
+            form.base_fields["model"].queryset = MaturityModel.objects.filter(
+                status=MaturityModel.Status.DRAFT
+            ).exclude(pk__in=frozen)
         return form
 
 
@@ -233,3 +236,14 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # bulk delete would bypass the per-object rule
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # A mistaken draft may go; a submitted assessment is history and stays.
+        if obj is not None and obj.is_submitted:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -50,6 +50,14 @@ class ContextForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
+class NoteField(forms.CharField):
+    """Counts a line break as one character, as the browser does (forms arrive with CRLF)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def score_field_name(question: Question) -> str:
     return question.code
 
@@ -62,6 +70,8 @@ class DimensionForm(forms.Form):
     """Five 1-5 choices with the scale legend, each with its guidance and an optional note.
 
     Scores are optional here: a draft may be saved half done. Submission demands them all.
+    Each field carries the value the person saw (show_hidden_initial), so a save writes only
+    what they changed: two people on the same step never overwrite each other's answers.
     """
 
     def __init__(
@@ -85,13 +95,15 @@ class DimensionForm(forms.Form):
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect,
+                show_hidden_initial=True,
                 error_messages={"invalid_choice": "Choose a score from 1 to 5."},
             )
-            self.fields[note_name] = forms.CharField(
+            self.fields[note_name] = NoteField(
                 label=f"Note on {question.code} (optional)",
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                show_hidden_initial=True,
             )
             layout.append(
                 Div(
@@ -106,12 +118,19 @@ class DimensionForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(Fieldset("", *layout))
 
-    def answers(self) -> dict[Question, tuple[int | None, str]]:
-        data = self.cleaned_data
-        return {
-            q: (data.get(score_field_name(q)), data.get(note_field_name(q), "").strip())
-            for q in self.questions
-        }
+    def answers(self) -> dict[Question, tuple[int | None, str | None]]:
+        """What the person changed: (score, note) per question, None where left as it was."""
+        data, changed = self.cleaned_data, set(self.changed_data)
+        answers = {}
+        for q in self.questions:
+            score_name, note_name = score_field_name(q), note_field_name(q)
+            if score_name not in changed and note_name not in changed:
+                continue
+            answers[q] = (
+                data.get(score_name) if score_name in changed else None,
+                data.get(note_name, "").strip() if note_name in changed else None,
+            )
+        return answers
 
 
 def _guidance_html(question: Question) -> str:

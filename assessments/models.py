@@ -50,7 +50,12 @@ class MaturityModel(models.Model):
 
     @property
     def is_structure_frozen(self) -> bool:
-        """Submitted assessments depend on this version's questions and bands."""
+        """Published versions are in use and submitted assessments depend on their structure.
+
+        Only a draft version that nobody has submitted against may change shape.
+        """
+        if self.status != self.Status.DRAFT:
+            return True
         return Assessment.objects.filter(model=self, status=Assessment.Status.SUBMITTED).exists()
 
 

@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 
 from assessments.models import (
     Answer,
@@ -232,18 +233,22 @@ def assessment_summaries(assessments: list[Assessment]) -> dict[int, AssessmentS
 
 
 def recent_assessments_by_team(teams: list[Team]) -> dict[int, list[AssessmentSummary]]:
+    """Each team's latest quarters; the database keeps only those rows, however long the history."""
+    newest_first = Window(
+        RowNumber(), partition_by=F("team_id"), order_by=[F("year").desc(), F("quarter").desc()]
+    )
     assessments = list(
         Assessment.objects.filter(team__in=teams)
+        .annotate(recency=newest_first)
+        .filter(recency__lte=DASHBOARD_QUARTERS)
         .select_related("model")
         .order_by("team_id", "-year", "-quarter")
     )
-    by_team: dict[int, list[Assessment]] = defaultdict(list)
+    summaries = assessment_summaries(assessments)
+    by_team: dict[int, list[AssessmentSummary]] = defaultdict(list)
     for assessment in assessments:
-        if len(by_team[assessment.team_id]) < DASHBOARD_QUARTERS:
-            by_team[assessment.team_id].append(assessment)
-    kept = [a for team_assessments in by_team.values() for a in team_assessments]
-    summaries = assessment_summaries(kept)
-    return {team_id: [summaries[a.pk] for a in items] for team_id, items in by_team.items()}
+        by_team[assessment.team_id].append(summaries[assessment.pk])
+    return by_team
 
 
 def previous_submitted(assessment: Assessment) -> Assessment | None:

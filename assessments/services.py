@@ -18,7 +18,7 @@ from assessments.models import (
     Team,
 )
 from assessments.periods import Quarter
-from assessments.scoring import MAX_SCORE, MIN_SCORE, ScoringError, check_bands
+from assessments.scoring import MAX_SCORE, MIN_SCORE, ScoringError, check_bands, score_assessment
 from assessments.selectors import latest_published_model, model_spec, model_with_structure
 
 _NUMBERED_VERSION = re.compile(r"^v(\d+)$")
@@ -108,13 +108,18 @@ class AlreadySubmitted(AssessmentError):
 def assessment_start(
     *, team: Team, period: Quarter, user, model: MaturityModel | None = None
 ) -> tuple[Assessment, bool]:
-    """The team's draft for the period (created if need be); refuses if it was submitted."""
+    """The team's draft for the period (created if need be); refuses if it was submitted.
+
+    A quarter has one assessment per team: an existing draft or submission on an older model
+    version counts, so publishing a new version never splits a quarter in two.
+    """
     model = model or latest_published_model()
     if model is None:
         raise AssessmentError("No published model version is installed yet.")
-    key = {"team": team, "year": period.year, "quarter": period.quarter, "model": model}
-    existing = Assessment.objects.filter(**key).first()
+    same_quarter = Assessment.objects.filter(team=team, year=period.year, quarter=period.quarter)
+    existing = same_quarter.order_by("-status", "-created_at").first()  # submitted first
     if existing is None:
+        key = {"team": team, "year": period.year, "quarter": period.quarter, "model": model}
         try:
             with transaction.atomic():
                 return Assessment.objects.create(**key, created_by=user), True
@@ -148,22 +153,31 @@ def assessment_update_context(*, assessment: Assessment, **context) -> Assessmen
 
 @transaction.atomic
 def answers_save(
-    *, assessment: Assessment, answers: dict[Question, tuple[int | None, str]]
+    *, assessment: Assessment, answers: dict[Question, tuple[int | None, str | None]]
 ) -> None:
-    """Save each answer on its own row, so two people on different steps never clash."""
+    """Save each answer on its own row; None leaves that part of the answer as it was.
+
+    Scores cannot be cleared (a radio choice cannot be unpicked); an answer left with neither
+    a score nor a note is removed.
+    """
     locked = _lock_draft(assessment)
     for question, (score, _note) in answers.items():
         if question.dimension.model_id != locked.model_id:
             raise AssessmentError(f"{question.code} is not part of {locked.model}.")
         if score is not None and not MIN_SCORE <= score <= MAX_SCORE:
             raise AssessmentError(f"The score for {question.code} must be from 1 to 5.")
+    existing = {a.question_id: a for a in locked.answers.filter(question__in=list(answers))}
     for question, (score, note) in answers.items():
-        if score is None and not note:
-            Answer.objects.filter(assessment=locked, question=question).delete()
+        answer = existing.get(question.pk) or Answer(assessment=locked, question=question)
+        if score is not None:
+            answer.score = score
+        if note is not None:
+            answer.note = note
+        if answer.score is None and not answer.note:
+            if answer.pk:
+                answer.delete()
             continue
-        Answer.objects.update_or_create(
-            assessment=locked, question=question, defaults={"score": score, "note": note}
-        )
+        answer.save()
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
 
 
@@ -172,20 +186,23 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     """Freeze each question's wording into its answer and mark the assessment submitted."""
     locked = _lock_draft(assessment)
     model = model_with_structure(locked.model_id)
+    questions = _questions(model)
     answers = {a.question_id: a for a in locked.answers.all()}
     missing = [
         f"{q.code} ({q.text})"
-        for dim in model.dimensions.all()
-        for q in dim.questions.all()
+        for q in questions
         if q.pk not in answers or answers[q.pk].score is None
     ]
     if missing:
         raise AssessmentError(
             "Answer every question before submitting. Missing: " + "; ".join(missing) + "."
         )
-    for dim in model.dimensions.all():
-        for question in dim.questions.all():
-            answers[question.pk].question_text = question.text
+    try:
+        score_assessment(model_spec(model), {q.code: answers[q.pk].score for q in questions})
+    except ScoringError as error:
+        raise AssessmentError(f"This assessment cannot be scored: {error}") from error
+    for question in questions:
+        answers[question.pk].question_text = question.text
     Answer.objects.bulk_update(answers.values(), ["question_text"])
     now = timezone.now()
     updated = Assessment.objects.filter(pk=locked.pk, status=Assessment.Status.DRAFT).update(
@@ -195,3 +212,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
         raise AlreadySubmitted(locked)
     locked.refresh_from_db()
     return locked
+
+
+def _questions(model: MaturityModel) -> list[Question]:
+    return [q for dim in model.dimensions.all() for q in dim.questions.all()]

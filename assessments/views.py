@@ -10,14 +10,16 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import charts, selectors, services
+from assessments.exports import pdf, svg_radar
 from assessments.forms import ContextForm, DimensionForm, StartForm
 from assessments.models import Assessment
 from assessments.periods import Quarter, recent_quarters
-from assessments.scoring import compare
+from assessments.reports import build_report
 
 TEAMS_PER_PAGE = 10
 
@@ -57,7 +59,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     current = Quarter.containing(timezone.localdate())
     form_kwargs = {
         "teams": teams,
-        "quarters": recent_quarters(timezone.localdate()),
+        "quarters": recent_quarters(timezone.localdate(), ahead=0),
         "current": current,
     }
     if request.method == "POST":
@@ -208,25 +210,47 @@ def _review_step(assessment: Assessment) -> int:
 @login_required
 @require_GET
 def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _visible_assessment(request, pk)
-    sheet = selectors.assessment_sheet(assessment)
-    ctx = {"assessment": assessment, "sheet": sheet, "result": sheet.result}
-    if assessment.is_submitted and sheet.result is not None:
-        before = selectors.previous_result(assessment, sheet)
-        previous, previous_scores = before if before else (None, None)
-        figure = charts.radar_figure(
-            sheet.result,
-            sheet.spec.bands,
-            previous=previous_scores,
-            current_label=assessment.period.label,
-            previous_label=previous.period.label if previous else "",
-        )
-        ctx |= {
-            "radar_json": figure.to_json(),
-            "previous": previous,
-            "comparison": compare(sheet.result, previous_scores) if previous_scores else None,
-        }
+    report = build_report(_visible_assessment(request, pk))
+    ctx = report.context
+    if report.result is not None and report.assessment.is_submitted:
+        ctx["radar_json"] = charts.radar_figure(
+            report.result,
+            report.sheet.spec.bands,
+            previous=report.previous_result,
+            current_label=report.assessment.period.label,
+            previous_label=report.previous.period.label if report.previous else "",
+        ).to_json()
     return render(request, "assessments/report.html", ctx)
+
+
+@login_required
+@require_GET
+def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = build_report(_visible_assessment(request, pk))
+    if report.result is None or not report.assessment.is_submitted:
+        messages.info(request, "The PDF is ready once the assessment is submitted.")
+        return redirect("assessments:report", pk=pk)
+    size = request.GET.get("size", "a4").lower()
+    if size not in pdf.PAGE_SIZES:
+        return HttpResponse("size must be a4 or letter.", status=400, content_type="text/plain")
+    radar = svg_radar.radar_svg(
+        report.result,
+        report.sheet.spec.bands,
+        previous=report.previous_result,
+        current_label=report.assessment.period.label,
+        previous_label=report.previous.period.label if report.previous else "",
+    )
+    ctx = {
+        **report.context,
+        "radar_svg": mark_safe(radar),  # built by us from numbers; every label is escaped
+        "prepared_by": request.user.get_full_name() or request.user.get_username(),
+        "prepared_on": timezone.localdate(),
+    }
+    response = HttpResponse(pdf.render_report_pdf(ctx, size), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{pdf.report_filename(report.assessment)}"'
+    )
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

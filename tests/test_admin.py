@@ -16,7 +16,7 @@ from assessments.models import (
 )
 from assessments.periods import Quarter
 from assessments.selectors import latest_published_model
-from assessments.services import assessment_start
+from assessments.services import assessment_start, model_version_duplicate
 from tests.admin_forms import change_form_data
 from tests.conftest import fill, make_user
 
@@ -47,10 +47,24 @@ def question_prefix(page, code):
     return form.prefix
 
 
-def test_open_version_allows_structural_edits(admin_client, model_v0):
-    questions = inline(admin_client.get(dimension_url(model_v0, "VO")), Question)
+@pytest.fixture
+def draft_version(model_v0) -> MaturityModel:
+    return model_version_duplicate(source=model_v0)
+
+
+def test_a_draft_version_allows_structural_edits(admin_client, draft_version):
+    questions = inline(admin_client.get(dimension_url(draft_version, "VO")), Question)
     assert questions.has_add_permission and questions.has_delete_permission
     assert {"code", "order", "text"} <= set(questions.formset.forms[0].fields)
+    bands = inline(admin_client.get(model_url(draft_version)), Band)
+    assert bands.has_add_permission and "min_total" not in bands.readonly_fields
+
+
+def test_a_published_version_is_frozen_before_anyone_submits(admin_client, model_v0):
+    assert not Assessment.objects.exists()
+    questions = inline(admin_client.get(dimension_url(model_v0, "VO")), Question)
+    assert not questions.has_add_permission and not questions.has_delete_permission
+    assert {"order", "code"} <= set(questions.readonly_fields)
 
 
 def test_frozen_version_offers_no_add_or_delete_and_structure_is_read_only(
@@ -208,11 +222,15 @@ def test_publishing_a_version_whose_bands_leave_a_gap_is_refused(admin_client, m
 
 
 def test_deleting_a_question_that_has_answers_is_refused_with_a_message(
-    admin_client, model_v0, team_a, lead_a
+    admin_client, draft_version, team_a, lead_a
 ):
-    draft, _ = assessment_start(team=team_a, period=Quarter(2026, 4), user=lead_a)
-    fill(draft, 2)
-    dimension = Dimension.objects.get(model=model_v0, code="VO")
+    # Only reachable by hand (drafts start on published versions): the database still refuses.
+    draft = Assessment.objects.create(team=team_a, year=2026, quarter=4, model=draft_version)
+    Answer.objects.bulk_create(
+        Answer(assessment=draft, question=q, score=2)
+        for q in Question.objects.filter(dimension__model=draft_version)
+    )
+    dimension = Dimension.objects.get(model=draft_version, code="VO")
     url = reverse("admin:assessments_dimension_delete", args=[dimension.pk])
 
     page = admin_client.get(url)
@@ -224,8 +242,10 @@ def test_deleting_a_question_that_has_answers_is_refused_with_a_message(
 
 
 def test_model_list_says_which_versions_are_frozen(admin_client, submitted_assessment):
+    model_version_duplicate(source=submitted_assessment.model)
     page = admin_client.get(reverse("admin:assessments_maturitymodel_changelist"))
-    assert "Frozen (has submitted assessments)" in page.content.decode()
+    assert "Frozen (in use)" in page.content.decode()
+    assert "Editable (draft)" in page.content.decode()
 
 
 def test_assessments_cannot_be_added_or_edited_in_admin(admin_client, submitted_assessment):
@@ -239,6 +259,21 @@ def test_assessments_cannot_be_added_or_edited_in_admin(admin_client, submitted_
         Assessment.Status.SUBMITTED,
         2026,
     )
+
+
+def test_submitted_assessments_cannot_be_deleted_but_drafts_can(
+    admin_client, submitted_assessment, team_b, lead_b
+):
+    url = reverse("admin:assessments_assessment_delete", args=[submitted_assessment.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Assessment.objects.filter(pk=submitted_assessment.pk).exists()
+    changelist = admin_client.get(reverse("admin:assessments_assessment_changelist"))
+    assert 'value="delete_selected"' not in changelist.content.decode()
+
+    draft, _ = assessment_start(team=team_b, period=Quarter(2026, 4), user=lead_b)
+    url = reverse("admin:assessments_assessment_delete", args=[draft.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Assessment.objects.filter(pk=draft.pk).exists()
 
 
 @pytest.mark.parametrize("who", ["anonymous", "team lead"])

@@ -43,6 +43,7 @@ MATRIX = {
     "assessments:dashboard": ("get", lambda d: [], SIGNED_IN),
     "assessments:new": ("get", lambda d: [], SIGNED_IN),
     "assessments:report": ("get", lambda d: [d["submitted"].pk], TEAM_A_PAGE),
+    "assessments:report-pdf": ("get", lambda d: [d["submitted"].pk], TEAM_A_PAGE),
     "assessments:step": ("get", lambda d: [d["draft"].pk, 2], TEAM_A_PAGE),
     "assessments:submit": ("post", lambda d: [d["draft"].pk], TEAM_A_POST),
 }

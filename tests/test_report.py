@@ -142,3 +142,13 @@ def test_report_query_count_does_not_grow_with_history(lead_client, model_v0, te
         quarter = quarter.next()
     assert report_queries(lead_client, latest) == short_history
     assert short_history <= 14
+
+
+def test_when_every_dimension_ties_no_single_theme_is_claimed(
+    lead_client, model_v0, team_a, lead_a
+):
+    report = submit(team_a, lead_a, Quarter(2026, 3), 5)
+    html = lead_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    assert "no single theme stands out" in html
+    assert "With several areas to improve" not in html
+    assert "Every question here scored 5" in html

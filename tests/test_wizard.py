@@ -343,3 +343,85 @@ def test_a_published_model_is_needed_to_start(lead_client, team_a):
     response = lead_client.post(reverse("assessments:new"), {"team": team_a.pk, "period": "2026Q4"})
     assert response.status_code == 400
     assert "No published model version" in response.content.decode()
+
+
+# --- Found in review ------------------------------------------------------------------------
+
+
+def test_a_stale_page_does_not_overwrite_answers_saved_meanwhile(draft, lead_a, consultant):
+    """Two people on the same step: each save writes only what that person changed."""
+    first, second = Client(), Client()
+    first.force_login(lead_a)
+    second.force_login(consultant)
+    first.get(step_url(draft, 2))  # the lead opens the step while VO-1 is still empty
+    second.post(step_url(draft, 2), dimension_post({"VO-1": 2}, {"VO-1": "Consultant's view"}))
+    # The lead's browser sends back what it showed (empty VO-1) plus the lead's own change.
+    stale = {
+        **dimension_post({"VO-2": 4}),
+        "initial-VO-1": "",
+        "initial-VO-1-note": "",
+        "VO-1-note": "",
+        "initial-VO-2": "",
+        "initial-VO-2-note": "",
+        "VO-2-note": "",
+    }
+    first.post(step_url(draft, 2), stale)
+    assert saved(draft) == {"VO-1": (2, "Consultant's view"), "VO-2": (4, "")}
+
+
+def test_clearing_a_note_keeps_the_score(lead_client, draft):
+    lead_client.post(step_url(draft, 2), dimension_post({"VO-1": 3}, {"VO-1": "first thought"}))
+    lead_client.post(
+        step_url(draft, 2),
+        {
+            "nav": "save",
+            "VO-1": "3",
+            "initial-VO-1": "3",
+            "VO-1-note": "",
+            "initial-VO-1-note": "first thought",
+        },
+    )
+    assert saved(draft) == {"VO-1": (3, "")}
+
+
+def test_a_note_of_2000_characters_with_line_breaks_is_accepted(lead_client, draft):
+    note = "ab\r\n" * 500  # 2,000 characters as the browser counts them (a line break is one)
+    response = lead_client.post(step_url(draft, 2), dimension_post({"VO-1": 3}, {"VO-1": note}))
+    assert response.status_code == 302
+    assert saved(draft)["VO-1"] == (3, ("ab\n" * 500).strip())
+    too_long = lead_client.post(
+        step_url(draft, 2), dimension_post({"VO-1": 3}, {"VO-1": "x" * 2001})
+    )
+    assert too_long.status_code == 400
+
+
+def test_a_new_version_does_not_split_a_quarter(lead_client, draft, team_a):
+    from assessments.services import model_version_duplicate, model_version_publish
+
+    model_version_publish(model=model_version_duplicate(source=draft.model))
+    response = lead_client.post(reverse("assessments:new"), {"team": team_a.pk, "period": "2026Q4"})
+    assert response["Location"] == step_url(draft, 1)
+    assert Assessment.objects.filter(team=team_a, year=2026, quarter=4).count() == 1
+
+
+def test_a_submitted_quarter_stays_submitted_under_a_new_version(
+    submitted_assessment, team_a, lead_a
+):
+    from assessments.services import model_version_duplicate, model_version_publish
+
+    model_version_publish(model=model_version_duplicate(source=submitted_assessment.model))
+    with pytest.raises(AlreadySubmitted):
+        assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
+
+
+def test_the_start_page_offers_no_future_quarter(lead_client, model_v0):
+    from django.utils import timezone
+
+    choices = [
+        key
+        for key, _ in lead_client.get(reverse("assessments:new"))
+        .context["form"]
+        .fields["period"]
+        .choices
+    ]
+    assert choices[0] == Quarter.containing(timezone.localdate()).key
