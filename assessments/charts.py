@@ -72,3 +72,56 @@ def _scores_trace(result: ScoreResult, label: str, colour: str, *, fill: bool) -
         + label
         + "</extra>",
     )
+
+
+BAND_FILLS = {
+    "critical": "rgba(176, 42, 55, 0.10)",
+    "caution": "rgba(255, 209, 102, 0.22)",
+    "good": "rgba(30, 123, 77, 0.12)",
+}
+
+
+def history_figures(history) -> list[go.Figure]:
+    """One line chart per dimension over the submitted quarters, bands shaded behind."""
+    submitted = history.submitted
+    if not submitted:
+        return []
+    labels = [s.assessment.period.label for s in submitted]
+    figures = []
+    for index, dim in enumerate(submitted[-1].dimensions):
+        values = [
+            next((d.total for d in s.dimensions if d.code == dim.code), None) for s in submitted
+        ]
+        figure = go.Figure(
+            go.Scatter(
+                x=labels,
+                y=values,
+                mode="lines+markers",
+                name=dim.name,
+                line={"color": CURRENT_COLOUR, "width": 2},
+                hovertemplate="%{x}: %{y} / " + str(dim.max_total) + "<extra></extra>",
+            )
+        )
+        for band in history.bands:
+            figure.add_hrect(
+                y0=band.min_total - 0.5,
+                y1=band.max_total + 0.5,
+                fillcolor=BAND_FILLS.get(band.tone, "rgba(0,0,0,0.05)"),
+                line_width=0,
+                layer="below",
+                annotation_text=band.label,
+                annotation_position="top left",
+                annotation_font_size=10,
+            )
+        figure.update_layout(
+            title={"text": dim.name, "font": {"size": 14}},
+            yaxis={"range": [0, dim.max_total + 0.5], "title": "Total"},
+            xaxis={"type": "category"},
+            margin={"l": 50, "r": 20, "t": 40, "b": 40},
+            height=280,
+            showlegend=False,
+            font={"family": "DejaVu Sans, Arial, sans-serif"},
+        )
+        figure.layout.meta = {"dimension": dim.code, "index": index}
+        figures.append(figure)
+    return figures

@@ -144,3 +144,25 @@ def _guidance_html(question: Question) -> str:
         question.guidance,
     )
     return html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="One row per answer, with the header "
+        "organization,team,year,quarter,model_version,question,score,note.",
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self) -> str:
+        """The file's text (the form's cleaned value is the text, not the upload)."""
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text: save it as CSV (UTF-8) and try again."
+            ) from error

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
 
 from assessments.models import (
     Answer,
@@ -15,10 +16,12 @@ from assessments.models import (
     Band,
     Dimension,
     MaturityModel,
+    Organization,
     Question,
     Team,
 )
 from assessments.scoring import (
+    MAX_SCORE,
     BandRule,
     DimensionSpec,
     ModelSpec,
@@ -85,6 +88,15 @@ def teams_visible_to(user) -> QuerySet[Team]:
         Q(pk__in=user.led_teams.values("pk"))
         | Q(organization_id__in=user.client_organizations.values("pk"))
     )
+
+
+def organizations_consulted_by(user) -> QuerySet[Organization]:
+    """Organizations whose answers the user may import: consultants' clients; all for admins."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_staff:
+        return Organization.objects.all()
+    return user.client_organizations.all()
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
@@ -188,20 +200,35 @@ DASHBOARD_QUARTERS = 8
 
 
 @dataclass(frozen=True)
+class DimensionSummary:
+    code: str
+    name: str
+    total: int | None  # None until every question of the dimension is answered
+    max_total: int
+    band: BandRule | None
+
+
+@dataclass(frozen=True)
 class AssessmentSummary:
     assessment: Assessment
     overall_total: int | None
-    bands: list[tuple[str, BandRule | None]]  # (dimension code, band) in model order
+    dimensions: list[DimensionSummary]
+
+    @property
+    def bands(self) -> list[tuple[str, BandRule | None]]:
+        return [(dim.code, dim.band) for dim in self.dimensions]
 
 
 def assessment_summaries(assessments: list[Assessment]) -> dict[int, AssessmentSummary]:
     """Totals and bands for many assessments: three queries, whatever their number."""
     model_ids = {a.model_id for a in assessments}
-    codes_by_model: dict[int, list[str]] = defaultdict(list)
-    sizes: dict[tuple[int, str], int] = {}
-    for dim in Dimension.objects.filter(model_id__in=model_ids).annotate(size=Count("questions")):
-        codes_by_model[dim.model_id].append(dim.code)
-        sizes[(dim.model_id, dim.code)] = dim.size
+    dimensions_by_model: dict[int, list[Dimension]] = defaultdict(list)
+    for dim in (
+        Dimension.objects.filter(model_id__in=model_ids)
+        .annotate(size=Count("questions"))
+        .order_by("model_id", "order", "code")
+    ):
+        dimensions_by_model[dim.model_id].append(dim)
     bands_by_model: dict[int, list[BandRule]] = defaultdict(list)
     for band in Band.objects.filter(model_id__in=model_ids).order_by("min_total"):
         bands_by_model[band.model_id].append(
@@ -219,16 +246,22 @@ def assessment_summaries(assessments: list[Assessment]) -> dict[int, AssessmentS
 
     summaries = {}
     for assessment in assessments:
-        bands, complete = [], True
-        for code in codes_by_model[assessment.model_id]:
-            total, answered = totals[assessment.pk].get(code, (0, 0))
-            if answered == sizes[(assessment.model_id, code)]:
-                bands.append((code, band_for(total, bands_by_model[assessment.model_id])))
-            else:
-                bands.append((code, None))
-                complete = False
-        overall = sum(t for t, _ in totals[assessment.pk].values()) if complete else None
-        summaries[assessment.pk] = AssessmentSummary(assessment, overall, bands)
+        dimensions = []
+        for dim in dimensions_by_model[assessment.model_id]:
+            total, answered = totals[assessment.pk].get(dim.code, (0, 0))
+            complete = answered == dim.size
+            dimensions.append(
+                DimensionSummary(
+                    code=dim.code,
+                    name=dim.name,
+                    total=total if complete else None,
+                    max_total=dim.size * MAX_SCORE,
+                    band=band_for(total, bands_by_model[assessment.model_id]) if complete else None,
+                )
+            )
+        complete = all(dim.total is not None for dim in dimensions)
+        overall = sum(dim.total for dim in dimensions) if complete else None
+        summaries[assessment.pk] = AssessmentSummary(assessment, overall, dimensions)
     return summaries
 
 
@@ -280,3 +313,69 @@ def previous_result(
         )
     )
     return previous, score_assessment(sheet.spec, scores)
+
+
+# --- Exports ----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "assessment__team__organization__name",
+    "assessment__team__name",
+    "assessment__year",
+    "assessment__quarter",
+    "assessment__model__version",
+    "question__code",
+    "score",
+    "note",
+)
+
+
+def export_rows(assessments: QuerySet[Assessment]):
+    """One tuple per answer of the submitted assessments, in a stable order, streamed."""
+    return (
+        Answer.objects.filter(
+            assessment__in=assessments.filter(status=Assessment.Status.SUBMITTED).values("pk")
+        )
+        .order_by(
+            "assessment__team__organization__name",
+            "assessment__team__name",
+            "assessment__year",
+            "assessment__quarter",
+            "assessment__model__version",
+            "question__dimension__order",
+            "question__order",
+        )
+        .values_list(*EXPORT_COLUMNS)
+        .iterator(chunk_size=2000)
+    )
+
+
+def organization_for_export(user, slug: str) -> Organization:
+    """An organization in which the user may see at least one team (else 404)."""
+    teams = teams_visible_to(user)
+    return get_object_or_404(
+        Organization.objects.filter(pk__in=teams.values("organization_id")), slug=slug
+    )
+
+
+@dataclass(frozen=True)
+class TeamHistory:
+    summaries: list[AssessmentSummary]  # oldest first
+    bands: list[BandRule]
+
+    @property
+    def submitted(self) -> list[AssessmentSummary]:
+        return [s for s in self.summaries if s.assessment.is_submitted]
+
+
+def team_history(team: Team) -> TeamHistory:
+    """Every quarter of a team, oldest first, with totals: a fixed number of queries."""
+    assessments = list(
+        Assessment.objects.filter(team=team).select_related("model").order_by("year", "quarter")
+    )
+    summaries = assessment_summaries(assessments)
+    latest = assessments[-1].model_id if assessments else None
+    bands = [
+        BandRule(b.min_total, b.max_total, b.label, b.tone)
+        for b in Band.objects.filter(model_id=latest).order_by("min_total")
+    ]
+    return TeamHistory([summaries[a.pk] for a in assessments], bands)

@@ -11,4 +11,8 @@ urlpatterns = [
     path("assessments/<int:pk>/report.pdf", views.assessment_report_pdf, name="report-pdf"),
     path("assessments/<int:pk>/step/<int:step>/", views.assessment_step, name="step"),
     path("assessments/<int:pk>/submit/", views.assessment_submit, name="submit"),
+    path("assessments/<int:pk>/export.json", views.assessment_export_json, name="export-json"),
+    path("teams/<int:pk>/", views.team_history, name="team"),
+    path("organizations/<slug:slug>/export.csv", views.organization_export_csv, name="export-csv"),
+    path("organizations/<slug:slug>/import/", views.organization_import, name="import"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import charts, selectors, services
-from assessments.exports import pdf, svg_radar
-from assessments.forms import ContextForm, DimensionForm, StartForm
+from assessments import charts, imports, selectors, services
+from assessments.exports import csv_format, json_format, pdf, svg_radar
+from assessments.forms import ContextForm, DimensionForm, ImportForm, StartForm
 from assessments.models import Assessment
 from assessments.periods import Quarter, recent_quarters
 from assessments.reports import build_report
@@ -48,6 +48,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "team_rows": [(team, history.get(team.pk, [])) for team in page.object_list],
         "current_quarter": Quarter.containing(timezone.localdate()),
         "is_consultant": selectors.is_consultant(request.user) or request.user.is_staff,
+        "consulted_ids": set(
+            selectors.organizations_consulted_by(request.user).values_list("pk", flat=True)
+        ),
     }
     return render(request, "assessments/dashboard.html", ctx)
 
@@ -255,3 +258,67 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
+
+
+@login_required
+@require_GET
+def assessment_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.assessment_sheet(_visible_assessment(request, pk))
+    response = JsonResponse(json_format.assessment_document(sheet), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_export_name(sheet.assessment)}.json"'
+    )
+    return response
+
+
+def _export_name(assessment: Assessment) -> str:
+    return pdf.report_filename(assessment).removesuffix(".pdf")
+
+
+@login_required
+@require_GET
+def organization_export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = selectors.organization_for_export(request.user, slug)
+    visible = selectors.assessments_visible_to(request.user).filter(team__organization=organization)
+    response = StreamingHttpResponse(
+        csv_format.csv_lines(selectors.export_rows(visible)), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"{organization.slug}-onboarding-maturity.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_import(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(selectors.organizations_consulted_by(request.user), slug=slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        rows, problems = csv_format.read_csv(form.cleaned_data["file"])
+        if not problems:
+            try:
+                result = imports.assessments_import(
+                    rows=rows, user=request.user, organization=organization
+                )
+            except imports.ImportRejected as rejected:
+                problems = rejected.problems
+            else:
+                messages.success(request, imports.summary(result))
+                return redirect("assessments:dashboard")
+    ctx = {"organization": organization, "form": form, "problems": problems}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assessments/import.html", ctx, status=status)
+
+
+@login_required
+@require_GET
+def team_history(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(selectors.teams_visible_to(request.user), pk=pk)
+    history = selectors.team_history(team)
+    ctx = {
+        "team": team,
+        "history": history,
+        "charts_json": "[" + ",".join(f.to_json() for f in charts.history_figures(history)) + "]",
+    }
+    return render(request, "assessments/team_history.html", ctx)

@@ -46,6 +46,11 @@ MATRIX = {
     "assessments:report-pdf": ("get", lambda d: [d["submitted"].pk], TEAM_A_PAGE),
     "assessments:step": ("get", lambda d: [d["draft"].pk, 2], TEAM_A_PAGE),
     "assessments:submit": ("post", lambda d: [d["draft"].pk], TEAM_A_POST),
+    "assessments:export-json": ("get", lambda d: [d["submitted"].pk], TEAM_A_PAGE),
+    "assessments:team": ("get", lambda d: [d["submitted"].team_id], TEAM_A_PAGE),
+    # Everyone with a team in Acme may export Acme, but only the rows they may see.
+    "assessments:export-csv": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
+    "assessments:import": ("get", lambda d: ["acme"], expect(LOGIN, 404, 404, 200, 404, 200)),
 }
 
 

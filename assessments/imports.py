@@ -1,0 +1,226 @@
+"""Import: submitted assessments from the CSV contract, all of a file or none of it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from assessments.exports.csv_format import HEADER, CsvRow, Problem
+from assessments.models import Answer, Assessment, MaturityModel, Organization, Question, Team
+from assessments.scoring import MAX_SCORE, MIN_SCORE
+from assessments.services import AssessmentError
+
+
+class ImportRejected(AssessmentError):
+    """The whole file was refused; `problems` names the line and column of each."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"The file was not imported: {len(problems)} problem(s) found.")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    assessments: list[Assessment]
+    organizations_created: list[str]
+    teams_created: list[str]
+
+
+@dataclass
+class _Group:
+    line: int
+    organization: str
+    team: str
+    year: int
+    quarter: int
+    model: MaturityModel
+    scores: dict[str, tuple[int, str]]
+
+
+def _import_groups(
+    rows: list[CsvRow], only: Organization | None
+) -> tuple[list[_Group], list[Problem]]:
+    """Validate every row and group them into assessments; collect every problem."""
+    problems: list[Problem] = []
+    models = {
+        m.version: m for m in MaturityModel.objects.exclude(status=MaturityModel.Status.DRAFT)
+    }
+    codes = defaultdict(dict)
+    for q in Question.objects.filter(dimension__model__in=models.values()).select_related(
+        "dimension"
+    ):
+        codes[q.dimension.model_id][q.code] = q
+    groups: dict[tuple, _Group] = {}
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        bad = len(problems)
+        if not row.organization:
+            problems.append(Problem(row.line, "organization", "is empty"))
+        elif only is not None and row.organization.casefold() != only.name.casefold():
+            problems.append(
+                Problem(row.line, "organization", f"{row.organization!r} is not {only.name!r}")
+            )
+        if not row.team:
+            problems.append(Problem(row.line, "team", "is empty"))
+        year = _whole_number(row.year, 2000, 2100, row.line, "year", problems)
+        quarter = _whole_number(row.quarter, 1, 4, row.line, "quarter", problems)
+        model = models.get(row.model_version)
+        if model is None:
+            known = ", ".join(sorted(models)) or "none"
+            problems.append(
+                Problem(
+                    row.line,
+                    "model_version",
+                    f"unknown version {row.model_version!r} (known: {known})",
+                )
+            )
+        elif row.question not in codes[model.pk]:
+            problems.append(
+                Problem(
+                    row.line,
+                    "question",
+                    f"unknown question code {row.question!r} in {model.version}",
+                )
+            )
+        score = _whole_number(row.score, MIN_SCORE, MAX_SCORE, row.line, "score", problems)
+        if len(row.note) > 2000:
+            problems.append(Problem(row.line, "note", "is longer than 2000 characters"))
+        if len(problems) > bad:
+            continue
+        key = (row.organization.casefold(), row.team.casefold(), year, quarter, model.version)
+        if (*key, row.question) in seen:
+            problems.append(
+                Problem(
+                    row.line,
+                    "question",
+                    f"{row.question} repeats line {seen[(*key, row.question)]}",
+                )
+            )
+            continue
+        seen[(*key, row.question)] = row.line
+        group = groups.setdefault(
+            key, _Group(row.line, row.organization, row.team, year, quarter, model, {})
+        )
+        group.scores[row.question] = (score, row.note)
+    for group in groups.values():
+        missing = [code for code in codes[group.model.pk] if code not in group.scores]
+        if missing:
+            problems.append(
+                Problem(
+                    group.line,
+                    "question",
+                    f"{group.team} {group.year} Q{group.quarter} has no answer for "
+                    + ", ".join(missing),
+                )
+            )
+    return list(groups.values()), problems
+
+
+def _whole_number(value: str, low: int, high: int, line: int, column: str, problems) -> int | None:
+    try:
+        number = int(value)
+    except ValueError:
+        problems.append(Problem(line, column, f"{value!r} is not a whole number"))
+        return None
+    if not low <= number <= high:
+        problems.append(Problem(line, column, f"{number} is outside {low} to {high}"))
+        return None
+    return number
+
+
+@transaction.atomic
+def assessments_import(
+    *, rows: list[CsvRow], user=None, organization: Organization | None = None
+) -> ImportResult:
+    """Create submitted assessments from CSV rows: all of them, or none (ImportRejected)."""
+    groups, problems = _import_groups(rows, organization)
+    if not rows and not problems:
+        problems.append(Problem(2, "row", "the file has a header but no answers"))
+    organizations = {o.name.casefold(): o for o in Organization.objects.all()}
+    teams = {(t.organization_id, t.name.casefold()): t for t in Team.objects.all()}
+    for group in groups:
+        org = organizations.get(group.organization.casefold())
+        team = teams.get((org.pk, group.team.casefold())) if org else None
+        if (
+            team
+            and Assessment.objects.filter(
+                team=team, year=group.year, quarter=group.quarter
+            ).exists()
+        ):
+            problems.append(
+                Problem(
+                    group.line,
+                    "team",
+                    f"{team.name} already has a {group.year} Q{group.quarter} assessment",
+                )
+            )
+    if problems:
+        raise ImportRejected(
+            sorted(
+                problems,
+                key=lambda p: (p.line, HEADER.index(p.column) if p.column in HEADER else -1),
+            )
+        )
+
+    created_orgs, created_teams, created = [], [], []
+    now = timezone.now()
+    for group in groups:
+        org = organizations.get(group.organization.casefold())
+        if org is None:
+            org = Organization.objects.create(
+                name=group.organization,
+                slug=_free_slug(Organization.objects.all(), group.organization),
+            )
+            organizations[org.name.casefold()] = org
+            created_orgs.append(org.name)
+        team = teams.get((org.pk, group.team.casefold()))
+        if team is None:
+            team = Team.objects.create(
+                organization=org, name=group.team, slug=_free_slug(org.teams.all(), group.team)
+            )
+            teams[(org.pk, team.name.casefold())] = team
+            created_teams.append(f"{org.name} / {team.name}")
+        assessment = Assessment.objects.create(
+            team=team,
+            year=group.year,
+            quarter=group.quarter,
+            model=group.model,
+            status=Assessment.Status.SUBMITTED,
+            created_by=user,
+            submitted_by=user,
+            submitted_at=now,
+        )
+        questions = Question.objects.filter(dimension__model=group.model)
+        Answer.objects.bulk_create(
+            Answer(
+                assessment=assessment,
+                question=q,
+                score=group.scores[q.code][0],
+                note=group.scores[q.code][1],
+                question_text=q.text,
+            )
+            for q in questions
+        )
+        created.append(assessment)
+    return ImportResult(created, created_orgs, created_teams)
+
+
+def _free_slug(queryset, name: str) -> str:
+    base = slugify(name)[:70] or "item"
+    slug, n = base, 2
+    while queryset.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def summary(result: ImportResult) -> str:
+    parts = [f"Imported {len(result.assessments)} submitted assessment(s)."]
+    if result.organizations_created:
+        parts.append("New organization(s): " + ", ".join(result.organizations_created) + ".")
+    if result.teams_created:
+        parts.append("New team(s): " + ", ".join(result.teams_created) + ".")
+    return " ".join(parts)

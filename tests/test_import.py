@@ -1,0 +1,266 @@
+"""Import: all or nothing, every problem named by line and column, round trip exact."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+from django.urls import reverse
+
+from assessments.models import Answer, Assessment, Organization, Team
+from assessments.periods import Quarter
+from assessments.services import assessment_start, assessment_submit
+from tests.conftest import fill
+
+HEADER = "organization,team,year,quarter,model_version,question,score,note\n"
+CODES = [f"{d}-{n}" for d in ("VO", "CX", "AO", "MP") for n in range(1, 6)]
+
+
+def assessment_rows(
+    org="Initech", team="Onboarding", year=2026, quarter=2, score=3, note=""
+) -> list[str]:
+    return [f"{org},{team},{year},{quarter},v0,{code},{score},{note}\n" for code in CODES]
+
+
+def write(tmp_path: Path, lines: list[str], header: str = HEADER) -> Path:
+    path = tmp_path / "answers.csv"
+    path.write_text(header + "".join(lines), encoding="utf-8")
+    return path
+
+
+def run_import(path: Path) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_assessments", str(path), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def rejected(path: Path) -> str:
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_assessments", str(path), stdout=io.StringIO(), stderr=err)
+    assert not Assessment.objects.exists()
+    return err.getvalue()
+
+
+def test_import_creates_submitted_assessments_and_missing_teams(tmp_path, model_v0):
+    path = write(
+        tmp_path, assessment_rows() + assessment_rows(team="Enterprise", quarter=3, score=5)
+    )
+    out, _ = run_import(path)
+    assert "Imported 2 submitted assessment(s)." in out
+    assert "New organization(s): Initech." in out
+    assert "New team(s): Initech / Onboarding, Initech / Enterprise." in out
+    organization = Organization.objects.get(slug="initech")
+    assert set(Team.objects.filter(organization=organization).values_list("slug", flat=True)) == {
+        "onboarding",
+        "enterprise",
+    }
+    assessment = Assessment.objects.get(team__slug="enterprise", year=2026, quarter=3)
+    assert assessment.status == "submitted" and assessment.submitted_at is not None
+    answer = Answer.objects.get(assessment=assessment, question__code="CX-4")
+    assert (answer.score, answer.question_text) == (5, answer.question.text)
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "column", "message"),
+    [
+        (
+            lambda rows: rows.__setitem__(3, rows[3].replace(",VO-4,", ",VO-9,")),
+            5,
+            "question",
+            "unknown question code 'VO-9'",
+        ),
+        (
+            lambda rows: rows.__setitem__(0, rows[0].replace(",v0,", ",v7,")),
+            2,
+            "model_version",
+            "unknown version 'v7'",
+        ),
+        (
+            lambda rows: rows.__setitem__(5, rows[5].replace(",3,", ",6,")),
+            7,
+            "score",
+            "6 is outside 1 to 5",
+        ),
+        (
+            lambda rows: rows.__setitem__(5, rows[5].replace(",3,", ",0,")),
+            7,
+            "score",
+            "0 is outside 1 to 5",
+        ),
+        (
+            lambda rows: rows.__setitem__(5, rows[5].replace(",3,", ",abc,")),
+            7,
+            "score",
+            "'abc' is not a whole number",
+        ),
+        (
+            lambda rows: rows.__setitem__(2, rows[2].replace(",2026,", ",26,")),
+            4,
+            "year",
+            "26 is outside 2000 to 2100",
+        ),
+        (
+            lambda rows: rows.__setitem__(2, rows[2].replace(",2,v0", ",5,v0")),
+            4,
+            "quarter",
+            "5 is outside 1 to 4",
+        ),
+        (lambda rows: rows.append(rows[4]), 42, "question", "VO-5 repeats line 6"),
+        (lambda rows: rows.pop(7), 2, "question", "Onboarding 2026 Q2 has no answer for CX-3"),
+        (
+            lambda rows: rows.__setitem__(1, ",Onboarding,2026,2,v0,VO-2,3,\n"),
+            3,
+            "organization",
+            "is empty",
+        ),
+        (
+            lambda rows: rows.__setitem__(1, "Initech,Onboarding,2026\n"),
+            3,
+            "row",
+            "expected 8 columns, found 3",
+        ),
+    ],
+)
+def test_each_bad_row_rejects_the_whole_file(tmp_path, model_v0, change, line, column, message):
+    rows = assessment_rows() + assessment_rows(team="Second")
+    change(rows)
+    errors = rejected(write(tmp_path, rows))
+    assert f"line {line}, column {column}: {message}" in errors
+    assert not Organization.objects.exists()
+
+
+def test_every_problem_is_listed_not_just_the_first(tmp_path, model_v0):
+    rows = assessment_rows()
+    rows[0] = rows[0].replace(",3,", ",9,")
+    rows[10] = rows[10].replace(",AO-1,", ",ZZ-1,")
+    errors = rejected(write(tmp_path, rows))
+    assert "line 2, column score" in errors
+    assert "line 12, column question: unknown question code 'ZZ-1'" in errors
+
+
+def test_a_wrong_header_is_named(tmp_path, model_v0):
+    errors = rejected(
+        write(
+            tmp_path,
+            assessment_rows(),
+            header="org,team,year,quarter,version,question,score,note\n",
+        )
+    )
+    assert "line 1, column header: expected exactly: organization,team,year" in errors
+
+
+def test_an_assessment_that_already_exists_rejects_the_file(
+    tmp_path, model_v0, acme, team_a, lead_a
+):
+    existing, _ = assessment_start(team=team_a, period=Quarter(2026, 2), user=lead_a)
+    path = write(
+        tmp_path,
+        assessment_rows(org="Acme Corp", team="Enterprise Onboarding")
+        + assessment_rows(team="New"),
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_assessments", str(path), stdout=io.StringIO(), stderr=err)
+    assert (
+        "line 2, column team: Enterprise Onboarding already has a 2026 Q2 assessment"
+        in err.getvalue()
+    )
+    assert list(Assessment.objects.all()) == [existing]
+    assert not Team.objects.filter(name="New").exists()
+
+
+def test_a_database_error_half_way_writes_nothing(tmp_path, model_v0):
+    path = write(tmp_path, assessment_rows() + assessment_rows(team="Second"))
+    real_bulk_create = Answer.objects.bulk_create
+    calls = []
+
+    def fail_second_time(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise DatabaseError("disk full")
+        return real_bulk_create(*args, **kwargs)
+
+    with (
+        mock.patch.object(Answer.objects, "bulk_create", side_effect=fail_second_time),
+        pytest.raises(DatabaseError),
+    ):
+        run_import(path)
+    assert not Assessment.objects.exists() and not Organization.objects.exists()
+
+
+def test_export_then_import_gives_back_the_same_rows(
+    tmp_path, model_v0, team_a, team_b, lead_a, lead_b
+):
+    for team, user, quarter, score in [
+        (team_a, lead_a, Quarter(2026, 1), 2),
+        (team_a, lead_a, Quarter(2026, 2), 4),
+        (team_b, lead_b, Quarter(2026, 2), 5),
+    ]:
+        assessment, _ = assessment_start(team=team, period=quarter, user=user)
+        fill(
+            assessment, score, {"VO-1": "=1+1", "CX-2": 'quote " and, comma', "MP-3": "two\nlines"}
+        )
+        assessment_submit(assessment=assessment, user=user)
+    before = io.StringIO()
+    call_command("export_assessments", stdout=before)
+    Assessment.objects.all().delete()
+
+    path = tmp_path / "export.csv"
+    path.write_text(before.getvalue(), encoding="utf-8")
+    run_import(path)
+    after = io.StringIO()
+    call_command("export_assessments", stdout=after)
+    assert after.getvalue() == before.getvalue()
+    assert (
+        Answer.objects.get(
+            assessment__team=team_a, assessment__quarter=1, question__code="VO-1"
+        ).note
+        == "=1+1"
+    )
+
+
+def upload(client, slug, content: str):
+    file = SimpleUploadedFile("answers.csv", content.encode(), content_type="text/csv")
+    return client.post(reverse("assessments:import", args=[slug]), {"file": file})
+
+
+def test_a_consultant_uploads_a_csv_for_an_assigned_organization(
+    client, consultant, model_v0, acme
+):
+    client.force_login(consultant)
+    response = upload(
+        client, "acme", HEADER + "".join(assessment_rows(org="Acme Corp", team="Renewals"))
+    )
+    assert response.status_code == 302
+    assert Assessment.objects.get(team__name="Renewals").status == "submitted"
+
+
+def test_an_upload_for_another_organization_is_refused_by_line(client, consultant, model_v0, acme):
+    client.force_login(consultant)
+    response = upload(client, "acme", HEADER + "".join(assessment_rows(org="Globex")))
+    assert response.status_code == 400
+    assert (
+        "Line 2, column <code>organization</code>: &#x27;Globex&#x27; is not &#x27;Acme Corp&#x27;"
+        in response.content.decode()
+    )
+    assert not Assessment.objects.exists()
+
+
+def test_an_upload_that_is_not_utf8_is_refused(client, consultant, model_v0, acme):
+    client.force_login(consultant)
+    file = SimpleUploadedFile("answers.csv", b"\xff\xfe\x00bad", content_type="text/csv")
+    response = client.post(reverse("assessments:import", args=["acme"]), {"file": file})
+    assert response.status_code == 400
+    assert "not UTF-8 text" in response.content.decode()
+
+
+def test_team_leads_cannot_import(client, lead_a, model_v0):
+    client.force_login(lead_a)
+    assert upload(client, "acme", HEADER).status_code == 404
