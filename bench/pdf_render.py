@@ -80,8 +80,9 @@ def main() -> None:
         ("fastest / slowest", f"{min(timings) * 1000:.0f} / {max(timings) * 1000:.0f} ms"),
         ("peak RSS (process)", f"{peak:.0f} MiB (after warm-up: {rss_before:.0f} MiB)"),
     ]
-    width = max(len(name) for name, _ in rows)
-    print(f"{'PDF report benchmark'.ljust(width)} | value")
+    title = "PDF report benchmark"
+    width = max(len(title), *(len(name) for name, _ in rows))
+    print(f"{title.ljust(width)} | value")
     print(f"{'-' * width}-|-{'-' * 30}")
     for name, value in rows:
         print(f"{name.ljust(width)} | {value}")
