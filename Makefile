@@ -1,4 +1,6 @@
 # The README names two commands: `make run` and `make test`. Both set up what they need.
+# `make test` runs the suite on SQLite, then again on PostgreSQL (TEST_DATABASE_URL, or a local
+# server that scripts/postgres.sh installs and starts).
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,6 +18,7 @@ run: setup
 
 test: setup-test check
 	$(PY) -m pytest
+	./scripts/test-postgres.sh
 
 check:
 	$(VENV)/bin/ruff check .

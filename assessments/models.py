@@ -325,3 +325,20 @@ class Answer(models.Model):
     @property
     def asked_text(self) -> str:
         return self.question_text or self.question.text
+
+
+class FailedSignIn(models.Model):
+    """A failed sign-in, kept for the throttling window (in the database: servers are stateless)."""
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="failed_signin_username"),
+            models.Index(fields=["address", "at"], name="failed_signin_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M}"

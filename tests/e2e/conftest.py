@@ -44,3 +44,10 @@ def assert_no_serious_axe_violations(page, context: str) -> None:
         if v["impact"] in {"serious", "critical"}
     ]
     assert not serious, f"axe-core on {context}:\n" + "\n".join(serious)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script, which our CSP rightly blocks; the CSP itself
+    # is checked by test_content_security_policy.py with a context that does not bypass it.
+    return {**browser_context_args, "bypass_csp": True}
