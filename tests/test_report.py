@@ -152,3 +152,28 @@ def test_when_every_dimension_ties_no_single_theme_is_claimed(
     assert "no single theme stands out" in html
     assert "With several areas to improve" not in html
     assert "Every question here scored 5" in html
+
+
+def test_an_imported_assessment_without_a_submitter_has_a_report(
+    client, admin_user, tmp_path, model_v0
+):
+    import io as _io
+
+    from django.core.management import call_command
+
+    from assessments.models import Assessment
+
+    codes = [f"{d}-{n}" for d in DIMENSIONS for n in range(1, 6)]
+    path = tmp_path / "import.csv"
+    path.write_text(
+        "organization,team,year,quarter,model_version,question,score,note\n"
+        + "".join(f"Initech,Ops,2026,1,v0,{code},4,\n" for code in codes),
+        encoding="utf-8",
+    )
+    call_command("import_assessments", str(path), stdout=_io.StringIO())
+    imported = Assessment.objects.get(team__name="Ops")
+    client.force_login(admin_user)
+    response = client.get(reverse("assessments:report", args=[imported.pk]))
+    assert response.status_code == 200
+    assert "Submitted (imported) on" in response.content.decode()
+    assert client.get(reverse("assessments:report-pdf", args=[imported.pk])).status_code == 200

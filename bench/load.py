@@ -1,0 +1,230 @@
+"""Load benchmark: gunicorn on 127.0.0.1, wrk as the load generator, on the same machine.
+
+Each endpoint is measured beside a trivial view (/healthz: one SELECT 1) served by the same
+server and settings in the same run, so the ratio does not depend on the machine.
+
+    .venv/bin/python bench/load.py --assessments 1000
+    .venv/bin/python bench/load.py --assessments 100000 --database-url postgres://...
+
+Needs wrk (Debian package "wrk"; installed if missing and running as root). Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+TEAMS_PER_ORG, QUARTERS = 10, 10
+
+
+def environment(database_url: str, static_root: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="maturity.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_URL=database_url,
+    )
+    return env
+
+
+def manage(env, *args: str) -> str:
+    result = subprocess.run(
+        [PY, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+SETUP = """
+import django; django.setup()
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from assessments.models import Assessment, Team
+from assessments.periods import Quarter
+from assessments.services import assessment_start
+User = get_user_model()
+admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
+admin.set_password("bench-only-password"); admin.save()
+def session_for(user):
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create(); return s.session_key
+team = Team.objects.order_by("-pk").first()
+report = Assessment.objects.filter(team=team, status="submitted").order_by("-year", "-quarter").first()
+draft, _ = assessment_start(team=Team.objects.order_by("pk").first(), period=Quarter(2090, 1), user=admin)
+print("SESSION", session_for(admin)); print("REPORT", report.pk); print("DRAFT", draft.pk)
+print("ORG", team.organization.slug); print("COUNT", Assessment.objects.count())
+"""
+
+
+def prepare(env, assessments: int) -> dict[str, str]:
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    existing = int(
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from assessments.models import Assessment as A; print(A.objects.count())",
+        ).split()[-1]
+    )
+    organizations = max(1, (assessments - existing) // (TEAMS_PER_ORG * QUARTERS))
+    if existing < assessments:
+        print(
+            manage(
+                env,
+                "generate_dataset",
+                "--organizations",
+                str(organizations),
+                "--teams",
+                str(TEAMS_PER_ORG),
+                "--quarters",
+                str(QUARTERS),
+                "--prefix",
+                f"b{existing}",
+            ).strip()
+        )
+    out = subprocess.run(
+        [PY, "-c", SETUP], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return dict(
+        line.split(" ", 1) for line in out.strip().splitlines() if line.split(" ", 1)[0].isupper()
+    )
+
+
+def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "maturity.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(url: str, session: str, seconds: int, connections: int, method=None, body=None) -> dict:
+    env = dict(os.environ)
+    if method:
+        env.update(WRK_METHOD=method, WRK_BODY=body or "")
+    csrf = "b" * 32
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(REPO / "bench" / "wrk_stats.lua"),
+        "-H",
+        f"Cookie: sessionid={session}; csrftoken={csrf}",
+        url,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    match = re.search(r"RESULT (.*)", output)
+    return {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
+
+
+def worker_peak_mib(server: subprocess.Popen) -> float:
+    children = subprocess.run(
+        ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+    ).stdout.split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+    return max(peaks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Load benchmark")
+    parser.add_argument("--assessments", type=int, default=1000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+
+    scratch = Path(tempfile.mkdtemp(prefix="maturity-bench-"))
+    database_url = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
+    env = environment(database_url, scratch / "static")
+    ids = prepare(env, args.assessments)
+    server = start_gunicorn(env, args.port, args.workers)
+    base = f"http://127.0.0.1:{args.port}"
+    step_body = f"csrfmiddlewaretoken={'b' * 32}&VO-1=4&VO-1-note=bench&nav=save"
+    endpoints = [
+        ("trivial view (/healthz)", "/healthz", None, None),
+        ("dashboard", "/", None, None),
+        ("report page", f"/assessments/{ids['REPORT']}/", None, None),
+        ("wizard step POST", f"/assessments/{ids['DRAFT']}/step/2/", "POST", step_body),
+        ("JSON export", f"/assessments/{ids['REPORT']}/export.json", None, None),
+        ("PDF", f"/assessments/{ids['REPORT']}/report.pdf", None, None),
+    ]
+    try:
+        rows = []
+        for name, path, method, body in endpoints:
+            result = wrk(base + path, ids["SESSION"], args.seconds, args.connections, method, body)
+            rows.append((name, result))
+        pdf_peak = worker_peak_mib(server)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+
+    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    trivial = rows[0][1]["rps"]
+    print(
+        f"\n{engine}, {ids['COUNT']} assessments, gunicorn {args.workers} workers, "
+        f"wrk 2 threads x {args.connections} connections x {args.seconds} s, on {os.cpu_count()} cores\n"
+    )
+    print(f"| endpoint | req/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in rows:
+        print(
+            f"| {name} | {r['rps']:.1f} | {r['rps'] / trivial:.2f} | {r['p50']:.1f} | {r['p95']:.1f} "
+            f"| {r['p99']:.1f} | {int(r['errors'])} |"
+        )
+    print(f"\nPeak gunicorn worker memory (VmHWM) after the run: {pdf_peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
