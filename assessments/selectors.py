@@ -196,7 +196,7 @@ def assessment_sheet(assessment: Assessment) -> AssessmentSheet:
 
 # --- Dashboard: a page of teams with their recent quarters, in a fixed number of queries. ----
 
-DASHBOARD_QUARTERS = 8
+DASHBOARD_QUARTERS = 4  # one year; the team page has every quarter
 
 
 @dataclass(frozen=True)

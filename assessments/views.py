@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -216,13 +218,15 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = build_report(_visible_assessment(request, pk))
     ctx = report.context
     if report.result is not None and report.assessment.is_submitted:
-        ctx["radar_json"] = charts.radar_figure(
-            report.result,
-            report.sheet.spec.bands,
-            previous=report.previous_result,
-            current_label=report.assessment.period.label,
-            previous_label=report.previous.period.label if report.previous else "",
-        ).to_json()
+        ctx["radar_json"] = json.dumps(
+            charts.radar_figure(
+                report.result,
+                report.sheet.spec.bands,
+                previous=report.previous_result,
+                current_label=report.assessment.period.label,
+                previous_label=report.previous.period.label if report.previous else "",
+            )
+        )
     return render(request, "assessments/report.html", ctx)
 
 
@@ -319,6 +323,6 @@ def team_history(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "team": team,
         "history": history,
-        "charts_json": "[" + ",".join(f.to_json() for f in charts.history_figures(history)) + "]",
+        "charts_json": json.dumps(charts.history_figures(history)),
     }
     return render(request, "assessments/team_history.html", ctx)

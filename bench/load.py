@@ -51,29 +51,6 @@ def manage(env, *args: str) -> str:
     return result.stdout
 
 
-SETUP = """
-import django; django.setup()
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from assessments.models import Assessment, Team
-from assessments.periods import Quarter
-from assessments.services import assessment_start
-User = get_user_model()
-admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
-admin.set_password("bench-only-password"); admin.save()
-def session_for(user):
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create(); return s.session_key
-team = Team.objects.order_by("-pk").first()
-report = Assessment.objects.filter(team=team, status="submitted").order_by("-year", "-quarter").first()
-draft, _ = assessment_start(team=Team.objects.order_by("pk").first(), period=Quarter(2090, 1), user=admin)
-print("SESSION", session_for(admin)); print("REPORT", report.pk); print("DRAFT", draft.pk)
-print("ORG", team.organization.slug); print("COUNT", Assessment.objects.count())
-"""
-
-
 def prepare(env, assessments: int) -> dict[str, str]:
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
@@ -102,7 +79,12 @@ def prepare(env, assessments: int) -> dict[str, str]:
             ).strip()
         )
     out = subprocess.run(
-        [PY, "-c", SETUP], cwd=REPO, env=env, capture_output=True, text=True, check=True
+        [PY, str(REPO / "bench" / "bench_setup.py")],
+        cwd=REPO,
+        env={**env, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return dict(
         line.split(" ", 1) for line in out.strip().splitlines() if line.split(" ", 1)[0].isupper()
@@ -140,13 +122,14 @@ def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
 
 
 def wrk(url: str, session: str, seconds: int, connections: int, method=None, body=None) -> dict:
+    """Run wrk against one URL, signed in; returns req/s and latency percentiles in ms."""
     env = dict(os.environ)
     if method:
         env.update(WRK_METHOD=method, WRK_BODY=body or "")
     csrf = "b" * 32
     command = [
         "wrk",
-        "-t2",
+        f"-t{min(2, connections)}",
         f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
@@ -179,6 +162,12 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--pdf-connections",
+        type=int,
+        default=1,
+        help="the PDF is measured as a consultant sees it: one request at a time",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
@@ -200,10 +189,18 @@ def main() -> None:
         ("JSON export", f"/assessments/{ids['REPORT']}/export.json", None, None),
         ("PDF", f"/assessments/{ids['REPORT']}/report.pdf", None, None),
     ]
+    connections = {"PDF": args.pdf_connections}
     try:
         rows = []
         for name, path, method, body in endpoints:
-            result = wrk(base + path, ids["SESSION"], args.seconds, args.connections, method, body)
+            result = wrk(
+                base + path,
+                ids["SESSION"],
+                args.seconds,
+                connections.get(name, args.connections),
+                method,
+                body,
+            )
             rows.append((name, result))
         pdf_peak = worker_peak_mib(server)
     finally:
@@ -214,13 +211,16 @@ def main() -> None:
     trivial = rows[0][1]["rps"]
     print(
         f"\n{engine}, {ids['COUNT']} assessments, gunicorn {args.workers} workers, "
-        f"wrk 2 threads x {args.connections} connections x {args.seconds} s, on {os.cpu_count()} cores\n"
+        f"wrk 2 threads x {args.connections} connections (PDF: {args.pdf_connections}) "
+        f"x {args.seconds} s, "
+        f"on {os.cpu_count()} cores\n"
     )
-    print(f"| endpoint | req/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors |")
+    print("| endpoint | req/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r in rows:
+        ratio = r["rps"] / trivial
         print(
-            f"| {name} | {r['rps']:.1f} | {r['rps'] / trivial:.2f} | {r['p50']:.1f} | {r['p95']:.1f} "
+            f"| {name} | {r['rps']:.1f} | {ratio:.2f} | {r['p50']:.1f} | {r['p95']:.1f} "
             f"| {r['p99']:.1f} | {int(r['errors'])} |"
         )
     print(f"\nPeak gunicorn worker memory (VmHWM) after the run: {pdf_peak:.0f} MiB")

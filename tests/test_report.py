@@ -177,3 +177,15 @@ def test_an_imported_assessment_without_a_submitter_has_a_report(
     assert response.status_code == 200
     assert "Submitted (imported) on" in response.content.decode()
     assert client.get(reverse("assessments:report-pdf", args=[imported.pk])).status_code == 200
+
+
+def test_the_figures_are_valid_plotly_figures(lead_client, model_v0, team_a, lead_a):
+    import plotly.graph_objects as go
+
+    submit(team_a, lead_a, Quarter(2026, 2), 2)
+    report = submit(team_a, lead_a, Quarter(2026, 3), 4)
+    radar_dict = radar(lead_client.get(reverse("assessments:report", args=[report.pk])))
+    go.Figure(radar_dict)  # raises ValueError on any attribute plotly does not know
+    history = lead_client.get(reverse("assessments:team", args=[team_a.pk])).context["charts_json"]
+    for figure in json.loads(history):
+        go.Figure(figure)

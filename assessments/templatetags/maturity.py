@@ -1,0 +1,16 @@
+"""Small template helpers used inside loops, where an {% include %} per item would be slow."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def band_badge(band) -> str:
+    """A band shown by colour and by its label, never by colour alone."""
+    if band is None:
+        return format_html('<span class="text-muted">{}</span>', "Not complete")
+    return format_html('<span class="badge band band-{}">{}</span>', band.tone, band.label)
