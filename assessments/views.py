@@ -44,14 +44,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     teams = selectors.teams_visible_to(request.user).order_by("organization__name", "name")
     page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
-    history = selectors.recent_assessments_by_team(list(page.object_list))
+    teams_on_page = list(page.object_list)
+    history = selectors.recent_assessments_by_team(teams_on_page)
+    organizations_on_page = {team.organization_id for team in teams_on_page}
     ctx = {
         "page": page,
-        "team_rows": [(team, history.get(team.pk, [])) for team in page.object_list],
+        "team_rows": [(team, history.get(team.pk, [])) for team in teams_on_page],
         "current_quarter": Quarter.containing(timezone.localdate()),
         "is_consultant": selectors.is_consultant(request.user) or request.user.is_staff,
         "consulted_ids": set(
-            selectors.organizations_consulted_by(request.user).values_list("pk", flat=True)
+            selectors.organizations_consulted_by(request.user)
+            .filter(pk__in=organizations_on_page)
+            .values_list("pk", flat=True)
         ),
     }
     return render(request, "assessments/dashboard.html", ctx)
