@@ -62,7 +62,7 @@ def prepare(env, assessments: int) -> dict[str, str]:
             "from assessments.models import Assessment as A; print(A.objects.count())",
         ).split()[-1]
     )
-    organizations = max(1, (assessments - existing) // (TEAMS_PER_ORG * QUARTERS))
+    organizations = max(1, -(-(assessments - existing) // (TEAMS_PER_ORG * QUARTERS)))
     if existing < assessments:
         print(
             manage(
