@@ -198,6 +198,8 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Dashboards list teams by organization name: walk this index instead of sorting all.
+        indexes = [models.Index(fields=["name"], name="organization_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -214,6 +216,7 @@ class Team(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "slug"], name="unique_team_slug"),
         ]
+        indexes = [models.Index(fields=["organization", "name"], name="team_organization_name")]
 
     def __str__(self) -> str:
         return f"{self.organization.name} / {self.name}"

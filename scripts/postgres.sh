@@ -7,13 +7,13 @@ set -euo pipefail
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
 
-if ! command -v pg_lsclusters >/dev/null 2>&1; then
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || ! command -v pg_lsclusters >/dev/null 2>&1; then
   echo "Installing Debian's postgresql" >&2
   $sudo apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >&2
 fi
 
-version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+version=$(ls -d /usr/lib/postgresql/*/bin/postgres | cut -d/ -f5 | sort -V | tail -n 1)
 if ! pg_lsclusters -h | awk '{print $1, $2}' | grep -q "^$version main$"; then
   $sudo pg_createcluster "$version" main >&2
 fi
