@@ -160,6 +160,7 @@ class AssessmentSheet:
             return None
         return score_assessment(self.spec, self.scores)
 
+    @cached_property
     def rows(self) -> list[dict]:
         """Per dimension: its questions with their answers, and the total and band so far."""
         totals = partial_totals(self.spec, self.scores)

@@ -35,7 +35,7 @@ def assessment_document(sheet: AssessmentSheet) -> dict:
                 "score": item["answer"].score if item["answer"] else None,
                 "note": item["answer"].note if item["answer"] else "",
             }
-            for row in sheet.rows()
+            for row in sheet.rows
             for item in row["items"]
         ],
     }
