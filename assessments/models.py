@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -32,6 +34,9 @@ class MaturityModel(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A new value on every change to the version or anything in it (see signals.py), so each
+    # worker can keep the structure in memory and know when its copy is out of date.
+    structure_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = MaturityModelManager()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from uuid import UUID
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
@@ -54,6 +55,29 @@ def model_with_structure(model_id: int) -> MaturityModel:
             "scale",
         )
     ).get(pk=model_id)
+
+
+# model id -> (structure_version, the version with its structure prefetched). Per process, one
+# entry per version; signals.py gives a version a new structure_version whenever it changes.
+_structures: dict[int, tuple[UUID, MaturityModel]] = {}
+
+
+def model_structure(model: MaturityModel) -> MaturityModel:
+    """The version's structure for reading, from memory while its structure_version is current.
+
+    Pass the model row as just read with the page's other data (select_related), so a current
+    copy costs no query. Writes that freeze wording use model_with_structure directly.
+    """
+    cached = _structures.get(model.pk)
+    if cached and cached[0] == model.structure_version:
+        return cached[1]
+    structured = model_with_structure(model.pk)
+    _structures[model.pk] = (structured.structure_version, structured)
+    return structured
+
+
+def forget_model_structures() -> None:
+    _structures.clear()
 
 
 def model_spec(model: MaturityModel) -> ModelSpec:
@@ -193,7 +217,7 @@ class AssessmentSheet:
 
 
 def assessment_sheet(assessment: Assessment) -> AssessmentSheet:
-    model = model_with_structure(assessment.model_id)
+    model = model_structure(assessment.model)
     answers = {a.question_id: a for a in assessment.answers.select_related("question")}
     return AssessmentSheet(assessment=assessment, model=model, answers=answers)
 

@@ -8,9 +8,18 @@ from django.core.management import call_command
 
 from assessments.models import Assessment, MaturityModel, Organization, Question, Team
 from assessments.periods import Quarter
+from assessments.selectors import forget_model_structures
 from assessments.services import answers_save, assessment_start, assessment_submit
 
 PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def cold_structure_cache():
+    """Each test starts without model structures in memory, as a freshly started worker."""
+    forget_model_structures()
+    yield
+    forget_model_structures()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from weasyprint import HTML
 
 from assessments.exports import pdf
 from assessments.periods import Quarter
+from assessments.selectors import forget_model_structures
 from assessments.services import assessment_start, assessment_submit
 from tests.conftest import fill
 
@@ -101,6 +102,15 @@ def test_every_page_is_numbered_page_x_of_y(consultant_client, two_quarters):
         assert f"Page {number} of {pages}" in page.extract_text()
 
 
+def test_every_page_footer_credits_the_assessments_model_version(consultant_client, two_quarters):
+    model = two_quarters.model
+    model.source_credit = "Onboarding maturity model 2027 edition"
+    model.save()
+    reader = read(consultant_client.get(pdf_url(two_quarters)))
+    for page in reader.pages:
+        assert "Onboarding maturity model 2027 edition" in page.extract_text()
+
+
 def test_a4_by_default_and_letter_on_request(consultant_client, two_quarters):
     a4 = read(consultant_client.get(pdf_url(two_quarters))).pages[0].mediabox
     letter_response = consultant_client.get(pdf_url(two_quarters), {"size": "letter"})
@@ -174,6 +184,7 @@ def test_even_markup_that_reaches_weasyprint_cannot_fetch_files():
 
 
 def pdf_queries(client, assessment) -> int:
+    forget_model_structures()  # count the cold path: the most a request can cost
     with CaptureQueriesContext(connection) as queries:
         assert client.get(pdf_url(assessment)).status_code == 200
     return len(queries)

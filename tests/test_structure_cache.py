@@ -1,0 +1,146 @@
+"""Each worker keeps a model version's structure in memory and notices every change to it.
+
+The in-memory copy is only trusted while the version's structure_version in the database matches,
+so an edit made in any process (admin, shell, another worker) shows on the next page load.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Band, Dimension, MaturityModel, Question, ScaleLevel
+from assessments.periods import Quarter
+from assessments.selectors import forget_model_structures
+from assessments.services import assessment_start, assessment_submit
+from tests.conftest import fill
+
+
+@pytest.fixture
+def lead_client(client, lead_a):
+    client.force_login(lead_a)
+    return client
+
+
+@pytest.fixture
+def draft(model_v0, team_a, lead_a):
+    assessment, _ = assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
+    return assessment
+
+
+@pytest.fixture
+def report(model_v0, team_a, lead_a):
+    assessment, _ = assessment_start(team=team_a, period=Quarter(2026, 2), user=lead_a)
+    fill(assessment, 3)
+    return assessment_submit(assessment=assessment, user=lead_a)
+
+
+def page(client, url) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def step_url(assessment, step):
+    return reverse("assessments:step", kwargs={"pk": assessment.pk, "step": step})
+
+
+def test_a_warm_worker_skips_the_five_structure_queries(lead_client, report):
+    url = reverse("assessments:report", args=[report.pk])
+    forget_model_structures()
+    cold_html, cold = page(lead_client, url)
+    warm_html, warm = page(lead_client, url)
+    assert cold - warm == 5  # version, dimensions, questions, bands, scale
+    assert without_tokens(warm_html) == without_tokens(cold_html)
+
+
+def test_edited_question_wording_shows_on_the_next_draft_step(lead_client, draft):
+    page(lead_client, step_url(draft, 2))
+    question = Question.objects.get(code="VO-2", dimension__model=draft.model)
+    question.text = "Do we agree on outcomes before kick-off?"
+    question.save()
+    html, _ = page(lead_client, step_url(draft, 2))
+    assert "Do we agree on outcomes before kick-off?" in html
+
+
+def test_edited_dimension_name_shows_on_the_next_report(lead_client, report):
+    url = reverse("assessments:report", args=[report.pk])
+    page(lead_client, url)
+    dimension = Dimension.objects.get(code="CX", model=report.model)
+    dimension.name = "Customer experience and delivery"
+    dimension.save()
+    html, _ = page(lead_client, url)
+    assert "Customer experience and delivery" in html
+
+
+def test_edited_scale_label_shows_on_the_next_draft_step(lead_client, draft):
+    page(lead_client, step_url(draft, 3))
+    level = ScaleLevel.objects.get(model=draft.model, value=5)
+    level.label = "Best in class"
+    level.save()
+    html, _ = page(lead_client, step_url(draft, 3))
+    assert "Best in class" in html
+
+
+def test_edited_band_label_shows_on_the_next_report(lead_client, report):
+    url = reverse("assessments:report", args=[report.pk])
+    page(lead_client, url)
+    band = Band.objects.get(model=report.model, min_total=11)
+    band.label = "Room to grow"
+    band.save()
+    html, _ = page(lead_client, url)
+    assert "Room to grow" in html
+
+
+def test_edited_source_credit_shows_on_the_next_report(lead_client, report):
+    url = reverse("assessments:report", args=[report.pk])
+    page(lead_client, url)
+    model = MaturityModel.objects.get(pk=report.model_id)
+    model.source_credit = "Adapted from the Rocketlane maturity model"
+    model.save()
+    html, _ = page(lead_client, url)
+    assert "Adapted from the Rocketlane maturity model" in html
+
+
+def structure_version(model_id) -> str:
+    return str(MaturityModel.objects.values_list("structure_version", flat=True).get(pk=model_id))
+
+
+def first_of(kind, model):
+    if kind is Question:
+        return Question.objects.filter(dimension__model=model).first()
+    if kind is MaturityModel:
+        return model
+    return kind.objects.filter(model=model).first()
+
+
+@pytest.mark.parametrize("kind", [MaturityModel, Dimension, Question, Band, ScaleLevel])
+def test_saving_any_part_of_a_version_marks_it_changed(model_v0, kind):
+    before = structure_version(model_v0.pk)
+    first_of(kind, model_v0).save()
+    assert structure_version(model_v0.pk) != before
+
+
+@pytest.mark.parametrize("kind", [Question, Band, ScaleLevel])
+def test_deleting_a_part_of_an_unused_version_marks_it_changed(model_v0, kind):
+    before = structure_version(model_v0.pk)
+    first_of(kind, model_v0).delete()
+    assert structure_version(model_v0.pk) != before
+
+
+def test_other_versions_keep_their_mark(model_v0):
+    other = MaturityModel.objects.create(
+        code="other", version="v1", title="Other", source_credit="Us"
+    )
+    before = structure_version(other.pk)
+    Question.objects.filter(dimension__model=model_v0).first().save()
+    assert structure_version(other.pk) == before
