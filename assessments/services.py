@@ -169,6 +169,7 @@ def answers_save(
     existing = {a.question_id: a for a in locked.answers.filter(question__in=list(answers))}
     for question, (score, note) in answers.items():
         answer = existing.get(question.pk) or Answer(assessment=locked, question=question)
+        before = (answer.score, answer.note)
         if score is not None:
             answer.score = score
         if note is not None:
@@ -177,7 +178,8 @@ def answers_save(
             if answer.pk:
                 answer.delete()
             continue
-        answer.save()
+        if answer.pk is None or (answer.score, answer.note) != before:
+            answer.save()
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
 
 

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment, MaturityModel, Question
@@ -174,6 +175,26 @@ def test_dimension_step_saves_scores_and_notes(lead_client, draft):
     )
     assert response["Location"] == step_url(draft, 3)
     assert saved(draft) == {"VO-1": (4, ""), "VO-2": (2, "Only ARR today"), "VO-3": (3, "")}
+
+
+def test_saving_a_step_again_unchanged_writes_only_what_changed(lead_client, draft):
+    first = dimension_post({"VO-1": 4, "VO-2": 2}, {"VO-2": "Only ARR today"})
+    lead_client.post(step_url(draft, 2), first)
+    with CaptureQueriesContext(connection) as unchanged:
+        lead_client.post(step_url(draft, 2), first)
+    with CaptureQueriesContext(connection) as one_change:
+        lead_client.post(step_url(draft, 2), dimension_post({"VO-1": 5, "VO-2": 2}))
+
+    def answer_writes(queries):
+        return [
+            q["sql"]
+            for q in queries
+            if q["sql"].startswith(("UPDATE", "INSERT")) and "assessments_answer" in q["sql"]
+        ]
+
+    assert answer_writes(unchanged) == []
+    assert len(answer_writes(one_change)) == 1
+    assert saved(draft) == {"VO-1": (5, ""), "VO-2": (2, "Only ARR today")}
 
 
 def test_back_saves_too_and_the_answers_are_there_when_you_return(lead_client, draft):
