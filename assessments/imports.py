@@ -14,6 +14,11 @@ from assessments.models import Answer, Assessment, MaturityModel, Organization, 
 from assessments.scoring import MAX_SCORE, MIN_SCORE
 from assessments.services import AssessmentError
 
+NAME_LENGTHS = {
+    "organization": Organization._meta.get_field("name").max_length,
+    "team": Team._meta.get_field("name").max_length,
+}
+
 
 class ImportRejected(AssessmentError):
     """The whole file was refused; `problems` names the line and column of each."""
@@ -46,9 +51,12 @@ def _import_groups(
 ) -> tuple[list[_Group], list[Problem]]:
     """Validate every row and group them into assessments; collect every problem."""
     problems: list[Problem] = []
-    models = {
-        m.version: m for m in MaturityModel.objects.exclude(status=MaturityModel.Status.DRAFT)
-    }
+    in_use = MaturityModel.objects.exclude(status=MaturityModel.Status.DRAFT)
+    models, ambiguous_versions = {}, set()
+    for m in in_use:
+        if m.version in models:
+            ambiguous_versions.add(m.version)  # two model codes publish the same version name
+        models[m.version] = m
     codes = defaultdict(dict)
     for q in Question.objects.filter(dimension__model__in=models.values()).select_related(
         "dimension"
@@ -56,8 +64,15 @@ def _import_groups(
         codes[q.dimension.model_id][q.code] = q
     groups: dict[tuple, _Group] = {}
     seen: dict[tuple, int] = {}
+    quarters: dict[tuple, tuple[int, str]] = {}
     for row in rows:
         bad = len(problems)
+        for column in ("organization", "team", "note"):
+            if "\x00" in getattr(row, column):
+                problems.append(Problem(row.line, column, "contains a NUL character"))
+        for column, length in NAME_LENGTHS.items():
+            if len(getattr(row, column)) > length:
+                problems.append(Problem(row.line, column, f"is longer than {length} characters"))
         if not row.organization:
             problems.append(Problem(row.line, "organization", "is empty"))
         elif only is not None and row.organization.casefold() != only.name.casefold():
@@ -69,7 +84,16 @@ def _import_groups(
         year = _whole_number(row.year, 2000, 2100, row.line, "year", problems)
         quarter = _whole_number(row.quarter, 1, 4, row.line, "quarter", problems)
         model = models.get(row.model_version)
-        if model is None:
+        if row.model_version in ambiguous_versions:
+            problems.append(
+                Problem(
+                    row.line,
+                    "model_version",
+                    f"{row.model_version!r} names more than one model; import it by command "
+                    "after renaming one of them",
+                )
+            )
+        elif model is None:
             known = ", ".join(sorted(models)) or "none"
             problems.append(
                 Problem(
@@ -102,6 +126,17 @@ def _import_groups(
             )
             continue
         seen[(*key, row.question)] = row.line
+        first_line, first_version = quarters.setdefault(key[:4], (row.line, model.version))
+        if first_version != model.version:
+            problems.append(
+                Problem(
+                    row.line,
+                    "model_version",
+                    f"{row.team} {year} Q{quarter} is already in this file under "
+                    f"{first_version} (line {first_line}); a team has one assessment a quarter",
+                )
+            )
+            continue
         group = groups.setdefault(
             key, _Group(row.line, row.organization, row.team, year, quarter, model, {})
         )
@@ -140,8 +175,7 @@ def assessments_import(
     groups, problems = _import_groups(rows, organization)
     if not rows and not problems:
         problems.append(Problem(2, "row", "the file has a header but no answers"))
-    organizations = {o.name.casefold(): o for o in Organization.objects.all()}
-    teams = {(t.organization_id, t.name.casefold()): t for t in Team.objects.all()}
+    organizations, teams = _existing(groups, organization, problems)
     for group in groups:
         org = organizations.get(group.organization.casefold())
         team = teams.get((org.pk, group.team.casefold())) if org else None
@@ -207,6 +241,47 @@ def assessments_import(
         )
         created.append(assessment)
     return ImportResult(created, created_orgs, created_teams)
+
+
+def _existing(
+    groups: list[_Group], only: Organization | None, problems: list[Problem]
+) -> tuple[dict[str, Organization], dict[tuple[int, str], Team]]:
+    """The organizations and teams the file names that exist, by case-insensitive name.
+
+    An upload for one organization only ever resolves to that organization. Names are not
+    unique, so a name that matches two organizations (or two teams of one) is a problem.
+    """
+    if only is not None:
+        candidates = [only]
+    else:
+        names = {g.organization.casefold() for g in groups}
+        candidates = [o for o in Organization.objects.all() if o.name.casefold() in names]
+    organizations: dict[str, Organization] = {}
+    twice: set[tuple] = set()
+    for org in candidates:
+        name = org.name.casefold()
+        if name in organizations:
+            twice.add((name,))
+        organizations[name] = org
+    teams: dict[tuple[int, str], Team] = {}
+    for team in Team.objects.filter(organization__in=list(organizations.values())):
+        key = (team.organization_id, team.name.casefold())
+        if key in teams:
+            twice.add(key)
+        teams[key] = team
+    for group in groups:
+        org = organizations.get(group.organization.casefold())
+        if (group.organization.casefold(),) in twice:
+            column = "organization"
+        elif org is not None and (org.pk, group.team.casefold()) in twice:
+            column = "team"
+        else:
+            continue
+        value = getattr(group, column)
+        problems.append(
+            Problem(group.line, column, f"{value!r} names more than one {column}; rename one")
+        )
+    return organizations, teams
 
 
 def _free_slug(queryset, name: str) -> str:

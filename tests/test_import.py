@@ -15,7 +15,12 @@ from django.urls import reverse
 
 from assessments.models import Answer, Assessment, Organization, Team
 from assessments.periods import Quarter
-from assessments.services import assessment_start, assessment_submit
+from assessments.services import (
+    assessment_start,
+    assessment_submit,
+    model_version_duplicate,
+    model_version_publish,
+)
 from tests.conftest import fill
 
 HEADER = "organization,team,year,quarter,model_version,question,score,note\n"
@@ -125,6 +130,24 @@ def test_import_creates_submitted_assessments_and_missing_teams(tmp_path, model_
             3,
             "row",
             "expected 8 columns, found 3",
+        ),
+        (
+            lambda rows: rows.__setitem__(3, rows[3].replace(",3,", ",3,a\x00b")),
+            5,
+            "note",
+            "contains a NUL character",
+        ),
+        (
+            lambda rows: rows.__setitem__(3, rows[3].replace("Onboarding", "T" * 201)),
+            5,
+            "team",
+            "is longer than 200 characters",
+        ),
+        (
+            lambda rows: rows.__setitem__(3, rows[3].replace("Initech", "I" * 201)),
+            5,
+            "organization",
+            "is longer than 200 characters",
         ),
     ],
 )
@@ -264,3 +287,40 @@ def test_an_upload_that_is_not_utf8_is_refused(client, consultant, model_v0, acm
 def test_team_leads_cannot_import(client, lead_a, model_v0):
     client.force_login(lead_a)
     assert upload(client, "acme", HEADER).status_code == 404
+
+
+def test_one_quarter_of_a_team_under_two_versions_rejects_the_file(tmp_path, model_v0):
+    model_version_publish(model=model_version_duplicate(source=model_v0, version="v1"))
+    rows = assessment_rows() + [r.replace(",v0,", ",v1,") for r in assessment_rows()]
+    errors = rejected(write(tmp_path, rows))
+    assert (
+        "line 22, column model_version: Onboarding 2026 Q2 is already in this file under v0 "
+        "(line 2); a team has one assessment a quarter" in errors
+    )
+
+
+def test_an_upload_only_ever_writes_into_its_own_organization(client, consultant, model_v0, acme):
+    twin = Organization.objects.create(name=acme.name.lower(), slug="acme-twin")
+    Team.objects.create(organization=twin, name="Renewals", slug="renewals")
+    Team.objects.create(organization=acme, name="Renewals", slug="renewals")
+    client.force_login(consultant)
+    rows = assessment_rows(org=acme.name.upper(), team="RENEWALS")
+    response = upload(client, "acme", HEADER + "".join(rows))
+    assert response.status_code == 302
+    assert Assessment.objects.get().team.organization == acme
+    assert not Assessment.objects.filter(team__organization=twin).exists()
+
+
+def test_an_organization_name_shared_by_two_organizations_is_refused(tmp_path, model_v0):
+    Organization.objects.create(name="Initech", slug="initech")
+    Organization.objects.create(name="INITECH", slug="initech-2")
+    errors = rejected(write(tmp_path, assessment_rows()))
+    assert "line 2, column organization: 'Initech' names more than one organization" in errors
+
+
+def test_a_team_name_shared_by_two_teams_is_refused(tmp_path, model_v0):
+    initech = Organization.objects.create(name="Initech", slug="initech")
+    Team.objects.create(organization=initech, name="Onboarding", slug="onboarding")
+    Team.objects.create(organization=initech, name="onboarding", slug="onboarding-2")
+    errors = rejected(write(tmp_path, assessment_rows()))
+    assert "line 2, column team: 'Onboarding' names more than one team" in errors
