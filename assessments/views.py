@@ -73,7 +73,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         team_id = request.POST.get("team", "")
-        if team_id.isdigit() and not teams.filter(pk=team_id).exists():
+        if _is_whole_number(team_id) and not teams.filter(pk=team_id).exists():
             raise Http404("No such team.")
         form = StartForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -101,13 +101,18 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _is_whole_number(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²", which int() refuses."""
+    return value.isascii() and value.isdigit()
+
+
 def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(selectors.assessments_visible_to(request.user), pk=pk)
 
 
 def _target_step(request: HttpRequest, step: int, last: int) -> int:
     goto = request.POST.get("goto", "")
-    if goto.isdigit() and 1 <= int(goto) <= last:
+    if _is_whole_number(goto) and 1 <= int(goto) <= last:
         return int(goto)
     nav = request.POST.get("nav")
     if nav == "back":

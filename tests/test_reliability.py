@@ -98,6 +98,7 @@ FIELD_NAMES = st.sampled_from(
 VALUES = st.one_of(
     st.sampled_from(
         ["", "0", "1", "3", "5", "6", "-1", "abc", "3.5", "next", "back", "save", "99"]
+        + ["²", "①", "٣", "\x00"]  # digits int() refuses or reads; a NUL
     ),
     st.text(max_size=40),
     st.integers(min_value=-(10**12), max_value=10**12).map(str),

@@ -197,6 +197,21 @@ def test_saving_a_step_again_unchanged_writes_only_what_changed(lead_client, dra
     assert saved(draft) == {"VO-1": (5, ""), "VO-2": (2, "Only ARR today")}
 
 
+@pytest.mark.parametrize("goto", ["²", "①", "7", "0", "-1", "x"])
+def test_a_goto_that_is_not_a_step_number_moves_to_the_next_step(lead_client, draft, goto):
+    body = {**dimension_post({"VO-1": 4}), "goto": goto}
+    response = lead_client.post(step_url(draft, 2), body)
+    assert response.status_code == 302 and response["Location"] == step_url(draft, 3)
+    assert saved(draft) == {"VO-1": (4, "")}
+
+
+@pytest.mark.parametrize("team", ["²", "①", "abc", "99999999999999999999999"])
+def test_starting_with_a_malformed_team_shows_an_error(lead_client, model_v0, team, team_a):
+    response = lead_client.post(reverse("assessments:new"), {"team": team, "period": "2026-3"})
+    assert response.status_code in (400, 404)
+    assert not Assessment.objects.exists()
+
+
 def test_back_saves_too_and_the_answers_are_there_when_you_return(lead_client, draft):
     response = lead_client.post(
         step_url(draft, 3), dimension_post({"CX-1": 5, "CX-5": 1}, nav="back")
