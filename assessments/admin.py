@@ -1,8 +1,10 @@
 """Django admin: keep the model's wording right without rewriting what was already asked.
 
 Once a model version is published (or has a submitted assessment) its structure is frozen:
-dimensions, questions, bands and scale values can no longer be added, removed or re-ordered,
-while wording and guidance stay editable. Structural changes go into a new draft version (the
+dimensions, questions, bands and scale values can no longer be added, removed or re-ordered, and
+the names past reports print (dimension names, band labels, the version's title and credit) are
+fixed. Question wording (answers keep the text as asked), guidance, dimension descriptions and the
+scale legend stay editable. Structural changes go into a new draft version (the
 "duplicate" action), which is published when ready.
 """
 
@@ -65,7 +67,7 @@ class DimensionInline(FreezableInline):
     model = Dimension
     fields = ("order", "code", "name", "description", "edit_questions")
     readonly_fields = ("edit_questions",)
-    structural_fields = ("order", "code")
+    structural_fields = ("order", "code", "name")  # past reports show the name
     show_change_link = True
 
     def get_readonly_fields(self, request, obj=None):
@@ -101,7 +103,7 @@ class MaturityModelAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if _is_frozen(request, obj):
-            return (*self.readonly_fields, "code", "version")
+            return (*self.readonly_fields, "code", "version", "title", "source_credit")
         return self.readonly_fields
 
     @admin.display(description="Structure")
@@ -148,7 +150,7 @@ class DimensionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj and _is_frozen(request, obj.model):
-            return ("model", "code", "order")
+            return ("model", "code", "order", "name")
         return ()
 
     def has_delete_permission(self, request, obj=None):

@@ -243,6 +243,10 @@ class AssessmentSummary:
     dimensions: list[DimensionSummary]
 
     @property
+    def max_overall(self) -> int:
+        return sum(dim.max_total for dim in self.dimensions)
+
+    @property
     def bands(self) -> list[tuple[str, BandRule | None]]:
         return [(dim.code, dim.band) for dim in self.dimensions]
 

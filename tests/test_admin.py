@@ -156,6 +156,36 @@ def test_scale_labels_stay_editable_on_a_frozen_version(admin_client, submitted_
     )
 
 
+def test_names_past_reports_print_are_fixed_on_a_frozen_version(admin_client, submitted_assessment):
+    model = submitted_assessment.model
+    url = model_url(model)
+    page = admin_client.get(url)
+    data = change_form_data(page)
+    data["title"], data["source_credit"] = "Renamed model", "Someone else"
+    data[f"{inline(page, Dimension).formset.forms[0].prefix}-name"] = "Renamed dimension"
+    assert admin_client.post(url, data).status_code == 302
+
+    dimension_page = admin_client.get(dimension_url(model, "VO"))
+    dimension_data = change_form_data(dimension_page)
+    dimension_data["name"] = "Renamed dimension"
+    assert admin_client.post(dimension_url(model, "VO"), dimension_data).status_code == 302
+
+    model.refresh_from_db()
+    assert (model.title, model.source_credit) == (
+        "Customer Onboarding Maturity Model",
+        "Customer Onboarding Maturity Model v0, Rocketlane",
+    )
+    assert Dimension.objects.get(model=model, code="VO").name == "Value Orientation"
+
+
+def test_a_draft_version_can_be_renamed(admin_client, draft_version):
+    url = dimension_url(draft_version, "VO")
+    data = change_form_data(admin_client.get(url))
+    data["name"] = "Value and outcomes"
+    assert admin_client.post(url, data).status_code == 302
+    assert Dimension.objects.get(model=draft_version, code="VO").name == "Value and outcomes"
+
+
 def test_duplicate_action_makes_an_open_draft_copy(admin_client, submitted_assessment):
     v0 = submitted_assessment.model
     response = admin_client.post(

@@ -17,6 +17,7 @@ from assessments.models import Band, Dimension, MaturityModel, Question, ScaleLe
 from assessments.periods import Quarter
 from assessments.selectors import forget_model_structures
 from assessments.services import assessment_start, assessment_submit
+from assessments.signals import mark_structure_changed
 from tests.conftest import fill
 
 
@@ -109,6 +110,17 @@ def test_edited_source_credit_shows_on_the_next_report(lead_client, report):
     model.save()
     html, _ = page(lead_client, url)
     assert "Adapted from the Rocketlane maturity model" in html
+
+
+def test_a_bulk_update_shows_once_it_marks_the_version_changed(lead_client, draft):
+    url = step_url(draft, 2)
+    page(lead_client, url)
+    Question.objects.filter(code="VO-1", dimension__model=draft.model).update(text="Bulk wording")
+    stale, _ = page(lead_client, url)
+    assert "Bulk wording" not in stale  # no signal, so this worker still trusts its copy
+    mark_structure_changed(pk=draft.model_id)
+    fresh, _ = page(lead_client, url)
+    assert "Bulk wording" in fresh
 
 
 def structure_version(model_id) -> str:
