@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -210,6 +211,14 @@ def test_starting_with_a_malformed_team_shows_an_error(lead_client, model_v0, te
     response = lead_client.post(reverse("assessments:new"), {"team": team, "period": "2026-3"})
     assert response.status_code in (400, 404)
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("step", [1, 2, 5])
+def test_enter_in_a_step_means_save_and_continue(lead_client, draft, step):
+    html = lead_client.get(step_url(draft, step)).content.decode()
+    form = html[html.index('id="wizard-form"') :]
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'type="submit"' in first_button and 'value="next"' in first_button
 
 
 def test_back_saves_too_and_the_answers_are_there_when_you_return(lead_client, draft):

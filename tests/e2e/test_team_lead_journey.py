@@ -51,7 +51,10 @@ def test_team_lead_scores_a_quarter_with_the_keyboard(
         page.get_by_label(f"Note on {dimension}-1 (optional)").press_sequentially(
             f"{dimension} note"
         )
-        page.get_by_role("button", name="Save and continue").press("Enter")
+        if dimension == "MP":  # Enter on a choice submits the form forward, as people expect
+            page.locator("input[name='MP-5'][value='5']").press("Enter")
+        else:
+            page.get_by_role("button", name="Save and continue").press("Enter")
 
     expect(page.get_by_text("Step 6 of 6")).to_be_visible()
     page.get_by_role("link", name="Back").press("Enter")
@@ -59,7 +62,7 @@ def test_team_lead_scores_a_quarter_with_the_keyboard(
     for n in range(1, 6):
         expect(page.locator(f"input[name='MP-{n}'][value='5']")).to_be_checked()
     expect(page.get_by_label("Note on MP-1 (optional)")).to_have_value("MP note")
-    page.get_by_role("button", name="Back").press("Enter")
+    page.get_by_role("button", name="Save and go back").press("Enter")
     expect(page.get_by_text("Step 4 of 6")).to_be_visible()
     expect(page.locator("input[name='AO-3'][value='2']")).to_be_checked()
     page.get_by_role("link", name="6. Review and submit").press("Enter")
