@@ -56,14 +56,31 @@ def radar_figure(
     layout = {
         "polar": {
             "radialaxis": {"range": [0, top], "tickvals": [0, *band_thresholds(bands), top]},
-            "angularaxis": {"rotation": 90, "direction": "clockwise"},
+            "angularaxis": {
+                "rotation": 90,
+                "direction": "clockwise",
+                # Long names on two lines, so the side labels fit beside the chart.
+                "tickmode": "array",
+                "tickvals": names,
+                "ticktext": [_wrapped(name) for name in names],
+            },
         },
         "showlegend": True,
         "legend": {"orientation": "h", "y": -0.15},
-        "margin": {"l": 110, "r": 110, "t": 40, "b": 40},
+        "margin": {"l": 115, "r": 95, "t": 50, "b": 40},
         "font": FONT,
     }
     return {"data": data, "layout": layout}
+
+
+def _wrapped(label: str, width: int = 18) -> str:
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def _scores_trace(result: ScoreResult, label: str, colour: str, *, fill: bool) -> dict:

@@ -71,7 +71,15 @@ def test_radar_figure_holds_the_totals_range_and_threshold_rings(
     ]
     assert current["fill"] == "toself"
     assert figure["layout"]["polar"]["radialaxis"]["range"] == [0, 25]
-    assert figure["layout"]["polar"]["angularaxis"] == {"rotation": 90, "direction": "clockwise"}
+    axis = figure["layout"]["polar"]["angularaxis"]
+    assert (axis["rotation"], axis["direction"]) == (90, "clockwise")  # first axis at the top
+    assert axis["tickvals"] == current["theta"][:4]
+    assert axis["ticktext"] == [
+        "Value Orientation",
+        "CX & Delivery",
+        "Adaptability &<br>Organization",
+        "Manageability &<br>Productivity",
+    ]
     rings = [t["r"][0] for t in figure["data"] if t["name"].startswith("Band threshold")]
     assert rings == [10, 18]
     assert "Excellent" in json.dumps(current["customdata"])
