@@ -152,6 +152,12 @@ class ImportForm(forms.Form):
         help_text="One row per answer, with the header "
         "organization,team,year,quarter,model_version,question,score,note.",
     )
+    create_teams = forms.BooleanField(
+        label="Create teams that do not exist yet",
+        required=False,
+        help_text="Leave this off to catch a misspelt team name: rows for an unknown team are "
+        "then listed as problems instead of starting a new team.",
+    )
 
     MAX_BYTES = 5 * 1024 * 1024
 

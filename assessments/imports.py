@@ -14,6 +14,8 @@ from assessments.models import Answer, Assessment, MaturityModel, Organization, 
 from assessments.scoring import MAX_SCORE, MIN_SCORE
 from assessments.services import AssessmentError
 
+SUMMARY_LISTS = 10  # assessments named in the summary; the rest are counted
+
 NAME_LENGTHS = {
     "organization": Organization._meta.get_field("name").max_length,
     "team": Team._meta.get_field("name").max_length,
@@ -169,9 +171,16 @@ def _whole_number(value: str, low: int, high: int, line: int, column: str, probl
 
 @transaction.atomic
 def assessments_import(
-    *, rows: list[CsvRow], user=None, organization: Organization | None = None
+    *,
+    rows: list[CsvRow],
+    user=None,
+    organization: Organization | None = None,
+    create_teams: bool = True,
 ) -> ImportResult:
-    """Create submitted assessments from CSV rows: all of them, or none (ImportRejected)."""
+    """Create submitted assessments from CSV rows: all of them, or none (ImportRejected).
+
+    Without create_teams, a row naming a team that does not exist is a problem.
+    """
     groups, problems = _import_groups(rows, organization)
     if not rows and not problems:
         problems.append(Problem(2, "row", "the file has a header but no answers"))
@@ -179,6 +188,17 @@ def assessments_import(
     for group in groups:
         org = organizations.get(group.organization.casefold())
         team = teams.get((org.pk, group.team.casefold())) if org else None
+        if team is None and not create_teams:
+            known = sorted(t.name for (org_id, _), t in teams.items() if org and org_id == org.pk)
+            problems.append(
+                Problem(
+                    group.line,
+                    "team",
+                    f"{group.team!r} is not a team of {group.organization}"
+                    + (f" (its teams: {', '.join(known)})" if known else "")
+                    + "; to add it, tick “Create teams that do not exist yet”",
+                )
+            )
         if (
             team
             and Assessment.objects.filter(
@@ -294,6 +314,11 @@ def _free_slug(queryset, name: str) -> str:
 
 def summary(result: ImportResult) -> str:
     parts = [f"Imported {len(result.assessments)} submitted assessment(s)."]
+    shown = [f"{a.team.name} {a.period.label}" for a in result.assessments[:SUMMARY_LISTS]]
+    more = len(result.assessments) - len(shown)
+    parts.append(
+        ": ".join(["Assessments", ", ".join(shown)]) + (f" and {more} more." if more else ".")
+    )
     if result.organizations_created:
         parts.append("New organization(s): " + ", ".join(result.organizations_created) + ".")
     if result.teams_created:

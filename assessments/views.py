@@ -312,7 +312,10 @@ def organization_import(request: HttpRequest, slug: str) -> HttpResponse:
         if not problems:
             try:
                 result = imports.assessments_import(
-                    rows=rows, user=request.user, organization=organization
+                    rows=rows,
+                    user=request.user,
+                    organization=organization,
+                    create_teams=form.cleaned_data["create_teams"],
                 )
             except imports.ImportRejected as rejected:
                 problems = rejected.problems

@@ -7,6 +7,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -249,9 +250,10 @@ def test_export_then_import_gives_back_the_same_rows(
     )
 
 
-def upload(client, slug, content: str):
+def upload(client, slug, content: str, *, create_teams: bool = False):
     file = SimpleUploadedFile("answers.csv", content.encode(), content_type="text/csv")
-    return client.post(reverse("assessments:import", args=[slug]), {"file": file})
+    data = {"file": file, **({"create_teams": "on"} if create_teams else {})}
+    return client.post(reverse("assessments:import", args=[slug]), data)
 
 
 def test_a_consultant_uploads_a_csv_for_an_assigned_organization(
@@ -259,10 +261,51 @@ def test_a_consultant_uploads_a_csv_for_an_assigned_organization(
 ):
     client.force_login(consultant)
     response = upload(
-        client, "acme", HEADER + "".join(assessment_rows(org="Acme Corp", team="Renewals"))
+        client,
+        "acme",
+        HEADER + "".join(assessment_rows(org="Acme Corp", team="Renewals")),
+        create_teams=True,
     )
     assert response.status_code == 302
     assert Assessment.objects.get(team__name="Renewals").status == "submitted"
+    message = str(list(get_messages(response.wsgi_request))[0])
+    assert (
+        "Assessments: Renewals 2026 Q2." in message
+        and "New team(s): Acme Corp / Renewals" in message
+    )
+
+
+def test_an_upload_naming_an_unknown_team_is_refused_unless_asked_to_create_it(
+    client, consultant, model_v0, acme, team_a, team_b
+):
+    client.force_login(consultant)
+    response = upload(
+        client, "acme", HEADER + "".join(assessment_rows(org="Acme Corp", team="Renewal"))
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "Line 2, column <code>team</code>: &#x27;Renewal&#x27; is not a team of Acme Corp" in page
+    )
+    known = ", ".join(sorted([team_a.name, team_b.name]))
+    assert f"(its teams: {known})" in page
+    assert "Fix this problem and upload again" in page
+    assert not Team.objects.filter(name="Renewal").exists()
+    assert not Assessment.objects.exists()
+
+
+def test_an_upload_into_an_existing_team_needs_no_tick(client, consultant, model_v0, acme, team_a):
+    client.force_login(consultant)
+    rows = assessment_rows(org="Acme Corp", team=team_a.name.upper())
+    assert upload(client, "acme", HEADER + "".join(rows)).status_code == 302
+    assert Assessment.objects.get().team == team_a
+
+
+def test_a_semicolon_separated_file_gets_a_hint(client, consultant, model_v0, acme):
+    client.force_login(consultant)
+    response = upload(client, "acme", HEADER.replace(",", ";") + "Acme Corp;x\n")
+    assert response.status_code == 400
+    assert "separated by semicolons" in response.content.decode()
 
 
 def test_an_upload_for_another_organization_is_refused_by_line(client, consultant, model_v0, acme):

@@ -71,7 +71,10 @@ def read_csv(text: str) -> tuple[list[CsvRow], list[Problem]]:
     except csv.Error as error:
         return [], [Problem(1, "header", f"not a readable CSV file ({error})")]
     if tuple(h.strip() for h in header) != HEADER:
-        return [], [Problem(1, "header", f"expected exactly: {','.join(HEADER)}")]
+        expected = f"expected exactly: {','.join(HEADER)}"
+        if len(header) == 1 and ";" in header[0]:
+            expected += " (columns are separated by semicolons; save the file as CSV with commas)"
+        return [], [Problem(1, "header", expected)]
     rows, problems = [], []
     line = reader.line_num
     try:
