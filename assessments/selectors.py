@@ -234,6 +234,7 @@ class DimensionSummary:
     total: int | None  # None until every question of the dimension is answered
     max_total: int
     band: BandRule | None
+    answered: int = 0
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,17 @@ class AssessmentSummary:
     @property
     def bands(self) -> list[tuple[str, BandRule | None]]:
         return [(dim.code, dim.band) for dim in self.dimensions]
+
+    @property
+    def resume_step(self) -> int:
+        """Where a draft picks up: context if nothing is scored yet, else the first
+        dimension with a question left, else the review."""
+        if not any(dim.answered for dim in self.dimensions):
+            return 1
+        for index, dim in enumerate(self.dimensions):
+            if dim.total is None:
+                return index + 2
+        return len(self.dimensions) + 2
 
 
 def assessment_summaries(assessments: list[Assessment]) -> dict[int, AssessmentSummary]:
@@ -289,6 +301,7 @@ def assessment_summaries(assessments: list[Assessment]) -> dict[int, AssessmentS
                     total=total if complete else None,
                     max_total=dim.size * MAX_SCORE,
                     band=band_for(total, bands_by_model[assessment.model_id]) if complete else None,
+                    answered=answered,
                 )
             )
         complete = all(dim.total is not None for dim in dimensions)

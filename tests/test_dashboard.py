@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from assessments.models import Team
 from assessments.periods import Quarter
-from assessments.services import assessment_start, assessment_submit
-from tests.conftest import fill
+from assessments.services import answers_save, assessment_start, assessment_submit
+from tests.conftest import fill, questions_of
 
 DASHBOARD = reverse("assessments:dashboard")
 
@@ -51,6 +51,28 @@ def test_each_quarter_shows_status_overall_and_bands(client, model_v0, team_a, l
         "Excellent",
     ]
     assert summaries[0].overall_total is None
+
+
+@pytest.mark.parametrize(
+    ("answered", "step"),
+    [
+        ({}, 1),  # nothing scored yet: start with the context
+        ({"VO-1": 3}, 2),  # part of the first dimension
+        ({**{f"VO-{n}": 3 for n in range(1, 6)}, "CX-1": 2}, 3),
+        ({f"{d}-{n}": 3 for d in ("VO", "CX", "AO", "MP") for n in range(1, 6)}, 6),  # review
+    ],
+)
+def test_continue_draft_opens_the_first_step_with_questions_left(
+    client, model_v0, team_a, lead_a, answered, step
+):
+    draft, _ = assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
+    questions = {q.code: q for q in questions_of(draft.model)}
+    answers_save(assessment=draft, answers={questions[c]: (s, "") for c, s in answered.items()})
+    client.force_login(lead_a)
+    html = client.get(DASHBOARD).content.decode()
+    assert f'href="{reverse("assessments:step", args=[draft.pk, step])}">Continue draft' in html
+    team_page = client.get(reverse("assessments:team", args=[team_a.pk])).content.decode()
+    assert reverse("assessments:step", args=[draft.pk, step]) in team_page
 
 
 def test_a_consultant_sees_organizations_then_their_teams(
