@@ -158,15 +158,25 @@ class DimensionAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, where the version allows it
+        return actions
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and _open_versions().exists()
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if "model" in form.base_fields:
-            # New dimensions may only go into versions whose structure is still open.
-            frozen = MaturityModel.objects.filter(assessments__status=Assessment.Status.SUBMITTED)
-            form.base_fields["model"].queryset = MaturityModel.objects.filter(
-                status=MaturityModel.Status.DRAFT
-            ).exclude(pk__in=frozen)
+            form.base_fields["model"].queryset = _open_versions()
         return form
+
+
+def _open_versions():
+    """Versions whose structure may still change: drafts nobody has submitted against."""
+    frozen = MaturityModel.objects.filter(assessments__status=Assessment.Status.SUBMITTED)
+    return MaturityModel.objects.filter(status=MaturityModel.Status.DRAFT).exclude(pk__in=frozen)
 
 
 class TeamInline(admin.TabularInline):

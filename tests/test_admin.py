@@ -178,6 +178,22 @@ def test_names_past_reports_print_are_fixed_on_a_frozen_version(admin_client, su
     assert Dimension.objects.get(model=model, code="VO").name == "Value Orientation"
 
 
+def test_dimensions_are_added_only_while_a_version_is_open(admin_client, model_v0):
+    add_url = reverse("admin:assessments_dimension_add")
+    changelist = reverse("admin:assessments_dimension_changelist")
+    assert admin_client.get(add_url).status_code == 403  # v0 is published: nowhere to add
+    assert add_url not in admin_client.get(changelist).content.decode()
+    draft = model_version_duplicate(source=model_v0)
+    page = admin_client.get(add_url)
+    assert page.status_code == 200
+    assert list(page.context["adminform"].form.fields["model"].queryset) == [draft]
+
+
+def test_dimensions_have_no_bulk_delete(admin_client, model_v0):
+    page = admin_client.get(reverse("admin:assessments_dimension_changelist"))
+    assert "delete_selected" not in page.content.decode()
+
+
 def test_a_draft_version_can_be_renamed(admin_client, draft_version):
     url = dimension_url(draft_version, "VO")
     data = change_form_data(admin_client.get(url))
