@@ -45,7 +45,8 @@ class ContextForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["touch_model"].choices = Assessment.TouchModel.choices
+        # A radio cannot be unticked, so "not specified" is a choice of its own.
+        self.fields["touch_model"].choices = [("", "Not specified"), *Assessment.TouchModel.choices]
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -155,6 +155,17 @@ def test_context_step_saves_and_moves_on(lead_client, draft):
     assert (draft.company_stage, draft.touch_model, draft.onboarding_weeks) == ("growth", "high", 6)
 
 
+def test_the_touch_model_can_be_set_back_to_not_specified(lead_client, draft):
+    lead_client.post(step_url(draft, 1), {"touch_model": "low", "nav": "save"})
+    draft.refresh_from_db()
+    assert draft.touch_model == "low"
+    page = lead_client.get(step_url(draft, 1)).content.decode()
+    assert 'value=""' in page and "Not specified" in page
+    lead_client.post(step_url(draft, 1), {"touch_model": "", "nav": "save"})
+    draft.refresh_from_db()
+    assert draft.touch_model == ""
+
+
 @pytest.mark.parametrize(
     ("touch", "weeks", "shown"), [("low", "8", True), ("high", "2", True), ("medium", "3", False)]
 )
