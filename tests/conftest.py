@@ -106,11 +106,22 @@ def fill(assessment: Assessment, scores: dict[str, int] | int, notes: dict[str, 
     answers_save(assessment=assessment, answers=answers)
 
 
+def submit(
+    team: Team,
+    user,
+    quarter: Quarter,
+    scores: dict[str, int] | int,
+    notes: dict[str, str] | None = None,
+) -> Assessment:
+    """Start, fill and submit a team's quarter, the way the wizard does."""
+    assessment, _ = assessment_start(team=team, period=quarter, user=user)
+    fill(assessment, scores, notes)
+    return assessment_submit(assessment=assessment, user=user)
+
+
 @pytest.fixture
 def submitted_assessment(model_v0, team_a, lead_a) -> Assessment:
-    assessment, _ = assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
-    fill(assessment, 3)
-    return assessment_submit(assessment=assessment, user=lead_a)
+    return submit(team_a, lead_a, Quarter(2026, 3), 3)
 
 
 @pytest.fixture

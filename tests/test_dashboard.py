@@ -9,16 +9,10 @@ from django.urls import reverse
 
 from assessments.models import Team
 from assessments.periods import Quarter
-from assessments.services import answers_save, assessment_start, assessment_submit
-from tests.conftest import fill, questions_of
+from assessments.services import answers_save, assessment_start
+from tests.conftest import questions_of, submit
 
 DASHBOARD = reverse("assessments:dashboard")
-
-
-def submitted(team, user, quarter: Quarter, scores):
-    assessment, _ = assessment_start(team=team, period=quarter, user=user)
-    fill(assessment, scores)
-    return assessment_submit(assessment=assessment, user=user)
 
 
 def test_a_team_lead_sees_only_their_teams(client, model_v0, lead_a, team_b):
@@ -32,7 +26,7 @@ def test_each_quarter_shows_status_overall_and_bands(client, model_v0, team_a, l
     scores = {
         f"{d}-{n}": s for d, s in [("VO", 1), ("CX", 3), ("AO", 4), ("MP", 5)] for n in range(1, 6)
     }
-    report = submitted(team_a, lead_a, Quarter(2026, 2), scores)
+    report = submit(team_a, lead_a, Quarter(2026, 2), scores)
     draft, _ = assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
     client.force_login(lead_a)
     page = client.get(DASHBOARD)
@@ -109,14 +103,14 @@ def dashboard_queries(client) -> int:
 def test_dashboard_query_count_does_not_grow_with_data(client, model_v0, admin_user, acme, lead_a):
     client.force_login(admin_user)
     team = Team.objects.create(organization=acme, name="Team 0", slug="t0")
-    submitted(team, lead_a, Quarter(2025, 1), 3)
+    submit(team, lead_a, Quarter(2025, 1), 3)
     small = dashboard_queries(client)
 
     quarter = Quarter(2024, 1)
     for n in range(1, 10):
         team = Team.objects.create(organization=acme, name=f"Team {n}", slug=f"t{n}")
         for _ in range(3):
-            submitted(team, lead_a, quarter, 4)
+            submit(team, lead_a, quarter, 4)
             quarter = quarter.next()
     large = dashboard_queries(client)
 
@@ -138,7 +132,7 @@ def test_each_team_shows_its_latest_four_quarters_and_links_to_the_rest(
 ):
     quarter = Quarter(2023, 1)
     for _ in range(10):
-        submitted(team_a, lead_a, quarter, 3)
+        submit(team_a, lead_a, quarter, 3)
         quarter = quarter.next()
     client.force_login(lead_a)
     response = client.get(DASHBOARD)

@@ -10,16 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.periods import Quarter
-from assessments.services import assessment_start, assessment_submit
-from tests.conftest import fill
+from assessments.services import assessment_start
+from tests.conftest import submit
 
 CODES = [f"{d}-{n}" for d in ("VO", "CX", "AO", "MP") for n in range(1, 6)]
-
-
-def submit(team, user, quarter, scores, notes=None):
-    assessment, _ = assessment_start(team=team, period=quarter, user=user)
-    fill(assessment, scores, notes)
-    return assessment_submit(assessment=assessment, user=user)
 
 
 @pytest.fixture

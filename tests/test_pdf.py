@@ -15,16 +15,10 @@ from weasyprint import HTML
 from assessments.exports import pdf
 from assessments.periods import Quarter
 from assessments.selectors import forget_model_structures
-from assessments.services import assessment_start, assessment_submit
-from tests.conftest import fill
+from assessments.services import assessment_start
+from tests.conftest import submit
 
 DIMENSIONS = ("VO", "CX", "AO", "MP")
-
-
-def submit(team, user, quarter, scores, notes=None):
-    assessment, _ = assessment_start(team=team, period=quarter, user=user)
-    fill(assessment, scores, notes)
-    return assessment_submit(assessment=assessment, user=user)
 
 
 def per_dimension(**values):

@@ -11,20 +11,14 @@ from django.urls import reverse
 
 from assessments.periods import Quarter
 from assessments.selectors import forget_model_structures
-from assessments.services import assessment_start, assessment_submit
-from tests.conftest import fill
+from assessments.services import assessment_start
+from tests.conftest import submit
 
 DIMENSIONS = ("VO", "CX", "AO", "MP")
 
 
 def by_dimension(**totals_per_question: int) -> dict[str, int]:
     return {f"{d}-{n}": totals_per_question[d] for d in DIMENSIONS for n in range(1, 6)}
-
-
-def submit(team, user, quarter: Quarter, scores, notes=None):
-    assessment, _ = assessment_start(team=team, period=quarter, user=user)
-    fill(assessment, scores, notes)
-    return assessment_submit(assessment=assessment, user=user)
 
 
 @pytest.fixture

@@ -9,14 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.periods import Quarter
-from assessments.services import assessment_start, assessment_submit
-from tests.conftest import fill
-
-
-def submit(team, user, quarter, score):
-    assessment, _ = assessment_start(team=team, period=quarter, user=user)
-    fill(assessment, score)
-    return assessment_submit(assessment=assessment, user=user)
+from assessments.services import assessment_start
+from tests.conftest import submit
 
 
 def test_history_lists_every_quarter_newest_first(client, model_v0, team_a, lead_a):

@@ -9,15 +9,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from assessments.periods import Quarter
-from assessments.services import assessment_start, assessment_submit
-from tests.conftest import PASSWORD, fill
+from tests.conftest import PASSWORD, submit
 from tests.e2e.conftest import assert_no_serious_axe_violations
-
-
-def submit(team, user, quarter, score):
-    assessment, _ = assessment_start(team=team, period=quarter, user=user)
-    fill(assessment, score)
-    return assessment_submit(assessment=assessment, user=user)
 
 
 def test_consultant_report_pdf_and_csv(

@@ -7,16 +7,10 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from assessments.periods import Quarter
-from assessments.services import assessment_start, assessment_submit
-from tests.conftest import PASSWORD, fill
+from assessments.services import assessment_start
+from tests.conftest import PASSWORD, submit
 
 PHONE_WIDTH = 375
-
-
-def submit(team, user, quarter, score):
-    assessment, _ = assessment_start(team=team, period=quarter, user=user)
-    fill(assessment, score)
-    return assessment_submit(assessment=assessment, user=user)
 
 
 @pytest.fixture
