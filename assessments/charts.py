@@ -6,7 +6,7 @@ building them directly skips graph_objects' per-attribute validation on every re
 
 from __future__ import annotations
 
-from assessments.scoring import BandRule, ScoreResult
+from catalogue.scoring import BandRule, ScoreResult
 
 CURRENT_COLOUR = "#0a4baf"
 PREVIOUS_COLOUR = "#6c757d"

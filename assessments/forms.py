@@ -7,8 +7,10 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils.html import format_html
 
-from assessments.models import Assessment, Dimension, Question, ScaleLevel, Team
+from assessments.models import Assessment
 from assessments.periods import Quarter
+from catalogue.models import Dimension, Question, ScaleLevel
+from organizations.models import Team
 
 
 class StartForm(forms.Form):

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from assessments.exports.csv_format import HEADER, CsvRow, Problem
-from assessments.models import Answer, Assessment, MaturityModel, Organization, Question, Team
-from assessments.scoring import MAX_SCORE, MIN_SCORE
+from assessments.models import Answer, Assessment
 from assessments.services import AssessmentError
+from catalogue.models import MaturityModel, Question
+from catalogue.scoring import MAX_SCORE, MIN_SCORE
+from catalogue.services import model_version_mark_in_use
+from organizations.models import Organization, Team
+from organizations.services import organization_create, team_create
 
 SUMMARY_LISTS = 10  # assessments named in the summary; the rest are counted
 
@@ -225,17 +228,12 @@ def assessments_import(
     for group in groups:
         org = organizations.get(group.organization.casefold())
         if org is None:
-            org = Organization.objects.create(
-                name=group.organization,
-                slug=_free_slug(Organization.objects.all(), group.organization),
-            )
+            org = organization_create(name=group.organization)
             organizations[org.name.casefold()] = org
             created_orgs.append(org.name)
         team = teams.get((org.pk, group.team.casefold()))
         if team is None:
-            team = Team.objects.create(
-                organization=org, name=group.team, slug=_free_slug(org.teams.all(), group.team)
-            )
+            team = team_create(organization=org, name=group.team)
             teams[(org.pk, team.name.casefold())] = team
             created_teams.append(f"{org.name} / {team.name}")
         assessment = Assessment.objects.create(
@@ -260,6 +258,8 @@ def assessments_import(
             for q in questions
         )
         created.append(assessment)
+    for model in {group.model for group in groups}:
+        model_version_mark_in_use(model=model)
     return ImportResult(created, created_orgs, created_teams)
 
 
@@ -302,14 +302,6 @@ def _existing(
             Problem(group.line, column, f"{value!r} names more than one {column}; rename one")
         )
     return organizations, teams
-
-
-def _free_slug(queryset, name: str) -> str:
-    base = slugify(name)[:70] or "item"
-    slug, n = base, 2
-    while queryset.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def summary(result: ImportResult) -> str:

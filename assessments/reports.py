@@ -1,4 +1,4 @@
-"""What a report shows, gathered once for the page and the PDF alike."""
+"""What a report shows, gathered once for the page and the PDF alike, as rows ready to render."""
 
 from __future__ import annotations
 
@@ -6,7 +6,23 @@ from dataclasses import dataclass
 
 from assessments import selectors
 from assessments.models import Assessment
-from assessments.scoring import Comparison, ScoreResult, compare
+from catalogue.scoring import Comparison, DimensionChange, DimensionScore, ScoreResult, compare
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """A dimension's total and band, with its change since the previous quarter if any."""
+
+    score: DimensionScore
+    change: DimensionChange | None
+
+
+@dataclass(frozen=True)
+class FocusDimension:
+    """A lowest-total dimension with the answers to its weakest questions."""
+
+    score: DimensionScore
+    weakest: tuple[selectors.QuestionRow, ...]
 
 
 @dataclass(frozen=True)
@@ -19,6 +35,30 @@ class Report:
     comparison: Comparison | None = None
 
     @property
+    def summary_rows(self) -> list[SummaryRow]:
+        if self.result is None:
+            return []
+        changes = {c.code: c for c in self.comparison.dimensions} if self.comparison else {}
+        return [SummaryRow(dim, changes.get(dim.code)) for dim in self.result.dimensions]
+
+    @property
+    def focus(self) -> list[FocusDimension]:
+        if self.result is None:
+            return []
+        rows = {row.dimension.code: row for row in self.sheet.rows}
+        return [
+            FocusDimension(
+                score=dim,
+                weakest=tuple(
+                    item
+                    for item in rows[dim.code].items
+                    if item.question.code in dim.weakest_questions
+                ),
+            )
+            for dim in self.result.focus
+        ]
+
+    @property
     def context(self) -> dict:
         return {
             "assessment": self.assessment,
@@ -26,6 +66,8 @@ class Report:
             "result": self.result,
             "previous": self.previous,
             "comparison": self.comparison,
+            "summary_rows": self.summary_rows,
+            "focus": self.focus,
         }
 
 

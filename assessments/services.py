@@ -2,94 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.models import (
-    Answer,
-    Assessment,
-    Band,
-    Dimension,
-    MaturityModel,
-    Question,
-    ScaleLevel,
-    Team,
-)
+from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
-from assessments.scoring import MAX_SCORE, MIN_SCORE, ScoringError, check_bands, score_assessment
-from assessments.selectors import latest_published_model, model_spec, model_with_structure
-
-_NUMBERED_VERSION = re.compile(r"^v(\d+)$")
-
-
-def next_free_version(model: MaturityModel) -> str:
-    """v0 -> v1 (or the next number nobody has taken yet); anything else gets "-draft"."""
-    taken = set(MaturityModel.objects.filter(code=model.code).values_list("version", flat=True))
-    match = _NUMBERED_VERSION.match(model.version)
-    if match:
-        number = int(match.group(1)) + 1
-        while f"v{number}" in taken:
-            number += 1
-        return f"v{number}"
-    candidate, n = f"{model.version}-draft", 2
-    while candidate in taken:
-        candidate, n = f"{model.version}-draft{n}", n + 1
-    return candidate
-
-
-@transaction.atomic
-def model_version_duplicate(*, source: MaturityModel, version: str | None = None) -> MaturityModel:
-    """Copy a version's dimensions, questions, bands and scale into a new draft version."""
-    copy = MaturityModel.objects.create(
-        code=source.code,
-        version=version or next_free_version(source),
-        title=source.title,
-        source_credit=source.source_credit,
-        status=MaturityModel.Status.DRAFT,
-    )
-    for dim in source.dimensions.prefetch_related("questions"):
-        new_dim = Dimension.objects.create(
-            model=copy, code=dim.code, order=dim.order, name=dim.name, description=dim.description
-        )
-        Question.objects.bulk_create(
-            Question(
-                dimension=new_dim, code=q.code, order=q.order, text=q.text, guidance=q.guidance
-            )
-            for q in dim.questions.all()
-        )
-    Band.objects.bulk_create(
-        Band(model=copy, min_total=b.min_total, max_total=b.max_total, label=b.label, tone=b.tone)
-        for b in source.bands.all()
-    )
-    ScaleLevel.objects.bulk_create(
-        ScaleLevel(model=copy, value=s.value, label=s.label) for s in source.scale.all()
-    )
-    return copy
-
-
-class ModelVersionError(ValueError):
-    """A model version cannot be published as it stands; the message says why."""
-
-
-@transaction.atomic
-def model_version_publish(*, model: MaturityModel) -> MaturityModel:
-    """Publish a version once its structure can score every possible answer."""
-    structured = model_with_structure(model.pk)
-    spec = model_spec(structured)
-    if not spec.dimensions or any(not dim.question_codes for dim in spec.dimensions):
-        raise ModelVersionError(f"{model}: every dimension needs at least one question.")
-    if sorted(level.value for level in structured.scale.all()) != [1, 2, 3, 4, 5]:
-        raise ModelVersionError(f"{model}: the scale needs a label for each value 1 to 5.")
-    try:
-        check_bands(spec)
-    except ScoringError as error:
-        raise ModelVersionError(f"{model}: {error}") from error
-    model.status = MaturityModel.Status.PUBLISHED
-    model.published_at = timezone.now()
-    model.save(update_fields=["status", "published_at"])
-    return model
+from catalogue.models import MaturityModel, Question
+from catalogue.scoring import MAX_SCORE, MIN_SCORE, ScoringError, score_assessment
+from catalogue.selectors import latest_published_model, model_spec, model_with_structure
+from catalogue.services import model_version_mark_in_use
+from organizations.models import Team
 
 
 class AssessmentError(ValueError):
@@ -212,6 +134,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     )
     if updated != 1:
         raise AlreadySubmitted(locked)
+    model_version_mark_in_use(model=model)
     locked.refresh_from_db()
     return locked
 

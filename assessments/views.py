@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,6 +20,8 @@ from assessments.forms import ContextForm, DimensionForm, ImportForm, StartForm
 from assessments.models import Assessment
 from assessments.periods import Quarter, recent_quarters
 from assessments.reports import build_report
+from assessments.wizard import CONTEXT_STEP, WizardSteps
+from organizations import selectors as scope
 
 TEAMS_PER_PAGE = 10
 
@@ -42,7 +42,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    teams = selectors.teams_visible_to(request.user).order_by("organization__name", "name")
+    teams = scope.teams_visible_to(request.user).order_by("organization__name", "name")
     page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
     teams_on_page = list(page.object_list)
     history = selectors.recent_assessments_by_team(teams_on_page)
@@ -51,9 +51,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "page": page,
         "team_rows": [(team, history.get(team.pk, [])) for team in teams_on_page],
         "current_quarter": Quarter.containing(timezone.localdate()),
-        "is_consultant": selectors.is_consultant(request.user) or request.user.is_staff,
+        "is_consultant": scope.is_consultant(request.user) or request.user.is_staff,
         "consulted_ids": set(
-            selectors.organizations_consulted_by(request.user)
+            scope.organizations_consulted_by(request.user)
             .filter(pk__in=organizations_on_page)
             .values_list("pk", flat=True)
         ),
@@ -64,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest) -> HttpResponse:
-    teams = selectors.teams_visible_to(request.user).order_by("organization__name", "name")
+    teams = scope.teams_visible_to(request.user).order_by("organization__name", "name")
     current = Quarter.containing(timezone.localdate())
     form_kwargs = {
         "teams": teams,
@@ -110,18 +110,6 @@ def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(selectors.assessments_visible_to(request.user), pk=pk)
 
 
-def _target_step(request: HttpRequest, step: int, last: int) -> int:
-    goto = request.POST.get("goto", "")
-    if _is_whole_number(goto) and 1 <= int(goto) <= last:
-        return int(goto)
-    nav = request.POST.get("nav")
-    if nav == "back":
-        return max(1, step - 1)
-    if nav == "save":
-        return step
-    return min(last, step + 1)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
@@ -130,15 +118,16 @@ def assessment_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         messages.info(request, "This assessment was submitted and can no longer be changed.")
         return redirect("assessments:report", pk=assessment.pk)
     sheet = selectors.assessment_sheet(assessment)
-    last = len(sheet.dimensions) + 2
-    if not 1 <= step <= last:
+    steps = sheet.steps
+    if not steps.contains(step):
         raise Http404("No such step.")
+    dimension_index = steps.dimension_index(step)
+    dimension = sheet.dimensions[dimension_index] if dimension_index is not None else None
 
     form = None
-    if step == 1:
+    if step == CONTEXT_STEP:
         form = ContextForm(request.POST or None, instance=assessment)
-    elif step < last:
-        dimension = sheet.dimensions[step - 2]
+    elif dimension is not None:
         form = DimensionForm(
             request.POST or None,
             dimension=dimension,
@@ -156,21 +145,25 @@ def assessment_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
                     request, "This assessment was submitted meanwhile; nothing was changed."
                 )
                 return redirect("assessments:report", pk=assessment.pk)
-            target = _target_step(request, step, last)
+            target = steps.after_save(
+                step, nav=request.POST.get("nav", ""), goto=request.POST.get("goto", "")
+            )
             if target == step:
                 messages.success(request, "Saved.")
             return redirect("assessments:step", pk=assessment.pk, step=target)
         messages.error(request, "Some answers need fixing; nothing on this step was saved.")
 
+    titles = steps.titles([dim.name for dim in sheet.dimensions])
     ctx = {
         "assessment": assessment,
         "sheet": sheet,
         "step": step,
-        "last_step": last,
-        "steps": _step_titles(sheet),
-        "progress": round(100 * step / last),
+        "last_step": steps.last,
+        "steps": titles,
+        "title": titles[step - 1][1],
+        "progress": round(100 * step / steps.last),
         "form": form,
-        "dimension": sheet.dimensions[step - 2] if 1 < step < last else None,
+        "dimension": dimension,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "assessments/step.html", ctx, status=status)
@@ -195,11 +188,6 @@ def _dimension_initial(sheet: selectors.AssessmentSheet, dimension) -> dict:
     return initial
 
 
-def _step_titles(sheet: selectors.AssessmentSheet) -> list[tuple[int, str]]:
-    titles = ["Context", *(dim.name for dim in sheet.dimensions), "Review and submit"]
-    return list(enumerate(titles, 1))
-
-
 @login_required
 @require_POST
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -210,15 +198,12 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This assessment had already been submitted.")
     except services.AssessmentError as refused:
         messages.error(request, str(refused))
-        review = reverse("assessments:step", kwargs={"pk": pk, "step": _review_step(assessment)})
+        review_step = WizardSteps(assessment.model.dimensions.count()).review
+        review = reverse("assessments:step", kwargs={"pk": pk, "step": review_step})
         return redirect(review)
     else:
         messages.success(request, "Submitted. Here is your report.")
     return redirect("assessments:report", pk=assessment.pk)
-
-
-def _review_step(assessment: Assessment) -> int:
-    return assessment.model.dimensions.count() + 2
 
 
 @login_required
@@ -227,14 +212,12 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = build_report(_visible_assessment(request, pk))
     ctx = report.context
     if report.result is not None and report.assessment.is_submitted:
-        ctx["radar_json"] = json.dumps(
-            charts.radar_figure(
-                report.result,
-                report.sheet.spec.bands,
-                previous=report.previous_result,
-                current_label=report.assessment.period.label,
-                previous_label=report.previous.period.label if report.previous else "",
-            )
+        ctx["radar_figure"] = charts.radar_figure(
+            report.result,
+            report.sheet.spec.bands,
+            previous=report.previous_result,
+            current_label=report.assessment.period.label,
+            previous_label=report.previous.period.label if report.previous else "",
         )
     return render(request, "assessments/report.html", ctx)
 
@@ -291,7 +274,7 @@ def _export_name(assessment: Assessment) -> str:
 @login_required
 @require_GET
 def organization_export_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    organization = selectors.organization_for_export(request.user, slug)
+    organization = get_object_or_404(scope.organizations_visible_to(request.user), slug=slug)
     visible = selectors.assessments_visible_to(request.user).filter(team__organization=organization)
     response = StreamingHttpResponse(
         csv_format.csv_lines(selectors.export_rows(visible)), content_type="text/csv; charset=utf-8"
@@ -304,7 +287,7 @@ def organization_export_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_import(request: HttpRequest, slug: str) -> HttpResponse:
-    organization = get_object_or_404(selectors.organizations_consulted_by(request.user), slug=slug)
+    organization = get_object_or_404(scope.organizations_consulted_by(request.user), slug=slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -330,11 +313,11 @@ def organization_import(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def team_history(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_object_or_404(selectors.teams_visible_to(request.user), pk=pk)
+    team = get_object_or_404(scope.teams_visible_to(request.user), pk=pk)
     history = selectors.team_history(team)
     ctx = {
         "team": team,
         "history": history,
-        "charts_json": json.dumps(charts.history_figures(history)),
+        "history_figures": charts.history_figures(history),
     }
     return render(request, "assessments/team_history.html", ctx)

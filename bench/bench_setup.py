@@ -14,9 +14,10 @@ from django.contrib.auth import (  # noqa: E402
 )
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
-from assessments.models import Assessment, Team  # noqa: E402
+from assessments.models import Assessment  # noqa: E402
 from assessments.periods import Quarter  # noqa: E402
 from assessments.services import assessment_start  # noqa: E402
+from organizations.models import Team  # noqa: E402
 
 
 def session_for(user) -> str:

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "catalogue",
+    "organizations",
     "assessments",
 ]
 

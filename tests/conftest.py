@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from assessments.models import Assessment, MaturityModel, Organization, Question, Team
+from assessments.models import Assessment
 from assessments.periods import Quarter
-from assessments.selectors import forget_model_structures
 from assessments.services import answers_save, assessment_start, assessment_submit
+from catalogue.models import MaturityModel, Question
+from catalogue.selectors import forget_model_structures
+from organizations.models import Organization, Team
 
 PASSWORD = "a-long-test-password"
 
@@ -90,6 +95,16 @@ def outside_consultant(globex):
 @pytest.fixture
 def admin_user(db):
     return make_user("admin", is_staff=True, is_superuser=True)
+
+
+def embedded_json(response, element_id: str):
+    """The JSON a page embeds with json_script, parsed once as the page's script does."""
+    html = response.content.decode()
+    match = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert match, f"no #{element_id} script in the page"
+    return json.loads(match.group(1))
 
 
 def questions_of(model: MaturityModel) -> list[Question]:

@@ -5,18 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessments.models import (
-    Answer,
-    Assessment,
-    Band,
-    Dimension,
-    MaturityModel,
-    Question,
-    ScaleLevel,
-)
+from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
-from assessments.selectors import latest_published_model
-from assessments.services import assessment_start, model_version_duplicate
+from assessments.services import assessment_start
+from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLevel
+from catalogue.selectors import latest_published_model
+from catalogue.services import model_version_duplicate
 from tests.admin_forms import change_form_data
 from tests.conftest import fill, make_user
 
@@ -28,12 +22,12 @@ def admin_client(client, admin_user):
 
 
 def model_url(model):
-    return reverse("admin:assessments_maturitymodel_change", args=[model.pk])
+    return reverse("admin:catalogue_maturitymodel_change", args=[model.pk])
 
 
 def dimension_url(model, code):
     dimension = Dimension.objects.get(model=model, code=code)
-    return reverse("admin:assessments_dimension_change", args=[dimension.pk])
+    return reverse("admin:catalogue_dimension_change", args=[dimension.pk])
 
 
 def inline(response, model_class):
@@ -108,7 +102,7 @@ def test_frozen_version_ignores_a_posted_new_question_reorder_or_delete(
 
 def test_frozen_version_refuses_deleting_a_dimension(admin_client, submitted_assessment):
     dimension = Dimension.objects.get(model=submitted_assessment.model, code="AO")
-    url = reverse("admin:assessments_dimension_delete", args=[dimension.pk])
+    url = reverse("admin:catalogue_dimension_delete", args=[dimension.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     assert Dimension.objects.filter(pk=dimension.pk).exists()
 
@@ -179,8 +173,8 @@ def test_names_past_reports_print_are_fixed_on_a_frozen_version(admin_client, su
 
 
 def test_dimensions_are_added_only_while_a_version_is_open(admin_client, model_v0):
-    add_url = reverse("admin:assessments_dimension_add")
-    changelist = reverse("admin:assessments_dimension_changelist")
+    add_url = reverse("admin:catalogue_dimension_add")
+    changelist = reverse("admin:catalogue_dimension_changelist")
     assert admin_client.get(add_url).status_code == 403  # v0 is published: nowhere to add
     assert add_url not in admin_client.get(changelist).content.decode()
     draft = model_version_duplicate(source=model_v0)
@@ -190,7 +184,7 @@ def test_dimensions_are_added_only_while_a_version_is_open(admin_client, model_v
 
 
 def test_dimensions_have_no_bulk_delete(admin_client, model_v0):
-    page = admin_client.get(reverse("admin:assessments_dimension_changelist"))
+    page = admin_client.get(reverse("admin:catalogue_dimension_changelist"))
     assert "delete_selected" not in page.content.decode()
 
 
@@ -205,7 +199,7 @@ def test_a_draft_version_can_be_renamed(admin_client, draft_version):
 def test_duplicate_action_makes_an_open_draft_copy(admin_client, submitted_assessment):
     v0 = submitted_assessment.model
     response = admin_client.post(
-        reverse("admin:assessments_maturitymodel_changelist"),
+        reverse("admin:catalogue_maturitymodel_changelist"),
         {"action": "duplicate_as_draft", "_selected_action": [v0.pk]},
         follow=True,
     )
@@ -224,7 +218,7 @@ def test_duplicate_action_makes_an_open_draft_copy(admin_client, submitted_asses
 
 
 def test_duplicating_twice_takes_the_next_free_version(admin_client, model_v0):
-    changelist = reverse("admin:assessments_maturitymodel_changelist")
+    changelist = reverse("admin:catalogue_maturitymodel_changelist")
     for _ in range(2):
         admin_client.post(
             changelist, {"action": "duplicate_as_draft", "_selected_action": [model_v0.pk]}
@@ -233,7 +227,7 @@ def test_duplicating_twice_takes_the_next_free_version(admin_client, model_v0):
 
 
 def test_publishing_a_draft_makes_it_the_version_new_assessments_use(admin_client, model_v0):
-    changelist = reverse("admin:assessments_maturitymodel_changelist")
+    changelist = reverse("admin:catalogue_maturitymodel_changelist")
     admin_client.post(
         changelist, {"action": "duplicate_as_draft", "_selected_action": [model_v0.pk]}
     )
@@ -251,7 +245,7 @@ def test_publishing_a_draft_makes_it_the_version_new_assessments_use(admin_clien
 
 
 def test_publishing_a_version_whose_bands_leave_a_gap_is_refused(admin_client, model_v0):
-    changelist = reverse("admin:assessments_maturitymodel_changelist")
+    changelist = reverse("admin:catalogue_maturitymodel_changelist")
     admin_client.post(
         changelist, {"action": "duplicate_as_draft", "_selected_action": [model_v0.pk]}
     )
@@ -277,7 +271,7 @@ def test_deleting_a_question_that_has_answers_is_refused_with_a_message(
         for q in Question.objects.filter(dimension__model=draft_version)
     )
     dimension = Dimension.objects.get(model=draft_version, code="VO")
-    url = reverse("admin:assessments_dimension_delete", args=[dimension.pk])
+    url = reverse("admin:catalogue_dimension_delete", args=[dimension.pk])
 
     page = admin_client.get(url)
     assert "would require deleting the following protected related objects" in page.content.decode()
@@ -289,7 +283,7 @@ def test_deleting_a_question_that_has_answers_is_refused_with_a_message(
 
 def test_model_list_says_which_versions_are_frozen(admin_client, submitted_assessment):
     model_version_duplicate(source=submitted_assessment.model)
-    page = admin_client.get(reverse("admin:assessments_maturitymodel_changelist"))
+    page = admin_client.get(reverse("admin:catalogue_maturitymodel_changelist"))
     assert "Frozen (in use)" in page.content.decode()
     assert "Editable (draft)" in page.content.decode()
 

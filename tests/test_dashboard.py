@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Team
 from assessments.periods import Quarter
 from assessments.services import answers_save, assessment_start
+from organizations.models import Team
 from tests.conftest import questions_of, submit
 
 DASHBOARD = reverse("assessments:dashboard")
@@ -95,6 +95,8 @@ def test_teams_are_paginated(client, model_v0, admin_user, acme):
 
 
 def dashboard_queries(client) -> int:
+    """Queries of a dashboard view by a worker that already holds the model's structure."""
+    client.get(DASHBOARD)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(DASHBOARD).status_code == 200
     return len(queries)
@@ -114,7 +116,7 @@ def test_dashboard_query_count_does_not_grow_with_data(client, model_v0, admin_u
             quarter = quarter.next()
     large = dashboard_queries(client)
 
-    assert small == large
+    assert small == large == 8
     assert large <= 10
 
 

@@ -14,14 +14,11 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment, Organization, Team
+from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
-from assessments.services import (
-    assessment_start,
-    assessment_submit,
-    model_version_duplicate,
-    model_version_publish,
-)
+from assessments.services import assessment_start, assessment_submit
+from catalogue.services import model_version_duplicate, model_version_publish
+from organizations.models import Organization, Team
 from tests.conftest import fill
 
 HEADER = "organization,team,year,quarter,model_version,question,score,note\n"

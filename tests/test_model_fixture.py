@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from assessments.models import Band, Dimension, MaturityModel, Question, ScaleLevel
+from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLevel
 
 REPO = Path(__file__).resolve().parent.parent
 # The canonical sheet lives in the shared folder beside the repository; docs/ keeps a copy so a

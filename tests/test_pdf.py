@@ -14,8 +14,8 @@ from weasyprint import HTML
 
 from assessments.exports import pdf
 from assessments.periods import Quarter
-from assessments.selectors import forget_model_structures
 from assessments.services import assessment_start
+from catalogue.selectors import forget_model_structures
 from tests.conftest import submit
 
 DIMENSIONS = ("VO", "CX", "AO", "MP")

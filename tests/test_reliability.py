@@ -12,9 +12,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.models import Answer, Assessment, Question
+from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
 from assessments.services import answers_save, assessment_start, assessment_submit
+from catalogue.models import Question
 from tests.conftest import fill
 
 CODES = [f"{d}-{n}" for d in ("VO", "CX", "AO", "MP") for n in range(1, 6)]

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.periods import Quarter
-from assessments.selectors import forget_model_structures
 from assessments.services import assessment_start
-from tests.conftest import submit
+from catalogue.selectors import forget_model_structures
+from tests.conftest import embedded_json, submit
 
 DIMENSIONS = ("VO", "CX", "AO", "MP")
 
@@ -28,7 +28,9 @@ def lead_client(client, lead_a):
 
 
 def radar(response) -> dict:
-    return json.loads(response.context["radar_json"])
+    figure = embedded_json(response, "radar-data")
+    assert isinstance(figure, dict), "the radar JSON is encoded once: parsing it gives the figure"
+    return figure
 
 
 def traces(figure, name):
@@ -119,7 +121,7 @@ def test_a_draft_report_shows_progress_and_links_back(lead_client, model_v0, tea
     html = response.content.decode()
     assert "still a draft: 0 of 20 questions answered" in html
     assert reverse("assessments:step", args=[draft.pk, 1]) in html
-    assert "radar_json" not in response.context
+    assert 'id="radar-data"' not in html
 
 
 def test_notes_with_html_are_escaped(lead_client, model_v0, team_a, lead_a):
@@ -190,6 +192,6 @@ def test_the_figures_are_valid_plotly_figures(lead_client, model_v0, team_a, lea
     report = submit(team_a, lead_a, Quarter(2026, 3), 4)
     radar_dict = radar(lead_client.get(reverse("assessments:report", args=[report.pk])))
     go.Figure(radar_dict)  # raises ValueError on any attribute plotly does not know
-    history = lead_client.get(reverse("assessments:team", args=[team_a.pk])).context["charts_json"]
-    for figure in json.loads(history):
+    history = lead_client.get(reverse("assessments:team", args=[team_a.pk]))
+    for figure in embedded_json(history, "history-data"):
         go.Figure(figure)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessments.scoring import (
+from catalogue.scoring import (
     BandRule,
     DimensionSpec,
     ModelSpec,
@@ -12,7 +12,7 @@ from assessments.scoring import (
     band_for,
     check_bands,
     compare,
-    partial_totals,
+    progress,
     score_assessment,
 )
 
@@ -149,10 +149,37 @@ def test_check_bands_rejects_gaps_and_overlaps(bands):
         check_bands(ModelSpec(SPEC.dimensions, bands))
 
 
-def test_partial_totals_only_for_complete_dimensions():
-    scores = scores_with(2)
+def test_progress_totals_and_bands_only_complete_dimensions():
+    scores = scores_with(2, MP=[4, 4, 4, 4, 4])
     del scores["AO-3"]
-    assert partial_totals(SPEC, scores) == {"VO": 10, "CX": 10, "AO": None, "MP": 10}
+    result = progress(SPEC, scores)
+    totals = {
+        dim.code: (dim.total, dim.answered, dim.band and dim.band.label)
+        for dim in result.dimensions
+    }
+    assert totals == {
+        "VO": (10, 5, "Needs immediate attention"),
+        "CX": (10, 5, "Needs immediate attention"),
+        "AO": (None, 4, None),
+        "MP": (20, 5, "Excellent"),
+    }
+    assert result.overall_total is None
+    assert result.answered == 19
+
+
+def test_progress_of_a_complete_assessment_agrees_with_score_assessment():
+    scores = scores_with(3, VO=[1, 1, 1, 1, 1], CX=[5, 5, 5, 5, 5], AO=[2, 2, 2, 2, 3])
+    done = progress(SPEC, scores)
+    scored = score_assessment(SPEC, scores)
+    assert done.overall_total == scored.overall_total == 5 + 25 + 11 + 15
+    assert [(d.total, d.band) for d in done.dimensions] == [
+        (d.total, d.band) for d in scored.dimensions
+    ]
+
+
+def test_progress_refuses_an_out_of_range_score():
+    with pytest.raises(ScoringError, match="from 1 to 5"):
+        progress(SPEC, {**scores_with(3), "VO-1": 6})
 
 
 def test_compare_reports_deltas_and_band_changes():

@@ -16,9 +16,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessments.models import FailedSignIn, Organization, Team
 from assessments.periods import Quarter
 from assessments.services import assessment_start, assessment_submit
+from organizations.models import FailedSignIn, Organization, Team
 from tests.conftest import PASSWORD, fill, make_user
 
 REPO = Path(__file__).resolve().parent.parent

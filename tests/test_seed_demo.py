@@ -12,15 +12,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from assessments.management.commands.seed_demo import DEMO_PASSWORD
-from assessments.models import (
-    Answer,
-    Assessment,
-    Band,
-    MaturityModel,
-    Organization,
-    Team,
-)
+from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
+from catalogue.models import Band, MaturityModel
+from organizations.models import Organization, Team
 
 User = get_user_model()
 

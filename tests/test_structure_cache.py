@@ -13,11 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Band, Dimension, MaturityModel, Question, ScaleLevel
 from assessments.periods import Quarter
-from assessments.selectors import forget_model_structures
 from assessments.services import assessment_start, assessment_submit
-from assessments.signals import mark_structure_changed
+from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLevel
+from catalogue.selectors import forget_model_structures
+from catalogue.signals import mark_structure_changed
 from tests.conftest import fill
 
 

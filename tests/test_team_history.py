@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.periods import Quarter
 from assessments.services import assessment_start
-from tests.conftest import submit
+from tests.conftest import embedded_json, submit
 
 
 def test_history_lists_every_quarter_newest_first(client, model_v0, team_a, lead_a):
@@ -30,7 +28,7 @@ def test_one_trend_chart_per_dimension_with_band_shading(client, model_v0, team_
     submit(team_a, lead_a, Quarter(2026, 2), 4)
     client.force_login(lead_a)
     response = client.get(reverse("assessments:team", args=[team_a.pk]))
-    figures = json.loads(response.context["charts_json"])
+    figures = embedded_json(response, "history-data")
     assert [f["layout"]["title"]["text"] for f in figures] == [
         "Value Orientation",
         "CX & Delivery",
@@ -52,6 +50,8 @@ def test_a_team_without_assessments_invites_a_first_one(client, model_v0, team_a
 
 
 def history_queries(client, team) -> int:
+    """Queries of a history view by a worker that already holds the model's structure."""
+    client.get(reverse("assessments:team", args=[team.pk]))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("assessments:team", args=[team.pk])).status_code == 200
     return len(queries)
@@ -65,4 +65,4 @@ def test_history_query_count_does_not_grow_with_quarters(client, model_v0, team_
     for _ in range(9):
         quarter = quarter.next()
         submit(team_a, lead_a, quarter, 4)
-    assert history_queries(client, team_a) == few
+    assert history_queries(client, team_a) == few == 5

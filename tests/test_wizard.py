@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment, MaturityModel, Question
+from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
 from assessments.services import (
     AlreadySubmitted,
@@ -20,6 +20,7 @@ from assessments.services import (
     assessment_start,
     assessment_submit,
 )
+from catalogue.models import MaturityModel, Question
 from tests.conftest import fill, make_user
 
 
@@ -265,7 +266,7 @@ def test_an_empty_score_is_simply_unanswered(lead_client, draft):
 
 
 def test_a_question_code_from_another_version_is_ignored(lead_client, draft, admin_user):
-    from assessments.services import model_version_duplicate
+    from catalogue.services import model_version_duplicate
 
     v1 = model_version_duplicate(source=draft.model)
     foreign = Question.objects.get(dimension__model=v1, code="VO-1")
@@ -452,7 +453,7 @@ def test_a_note_of_2000_characters_with_line_breaks_is_accepted(lead_client, dra
 
 
 def test_a_new_version_does_not_split_a_quarter(lead_client, draft, team_a):
-    from assessments.services import model_version_duplicate, model_version_publish
+    from catalogue.services import model_version_duplicate, model_version_publish
 
     model_version_publish(model=model_version_duplicate(source=draft.model))
     response = lead_client.post(reverse("assessments:new"), {"team": team_a.pk, "period": "2026Q4"})
@@ -463,7 +464,7 @@ def test_a_new_version_does_not_split_a_quarter(lead_client, draft, team_a):
 def test_a_submitted_quarter_stays_submitted_under_a_new_version(
     submitted_assessment, team_a, lead_a
 ):
-    from assessments.services import model_version_duplicate, model_version_publish
+    from catalogue.services import model_version_duplicate, model_version_publish
 
     model_version_publish(model=model_version_duplicate(source=submitted_assessment.model))
     with pytest.raises(AlreadySubmitted):

@@ -31,11 +31,11 @@ def assessment_document(sheet: AssessmentSheet) -> dict:
         "max_overall": result.max_overall if result else None,
         "answers": [
             {
-                "question": item["question"].code,
-                "score": item["answer"].score if item["answer"] else None,
-                "note": item["answer"].note if item["answer"] else "",
+                "question": item.question.code,
+                "score": item.score,
+                "note": item.note,
             }
             for row in sheet.rows
-            for item in row["items"]
+            for item in row.items
         ],
     }

@@ -9,7 +9,7 @@ import math
 from xml.sax.saxutils import escape
 
 from assessments.charts import band_thresholds
-from assessments.scoring import BandRule, ScoreResult
+from catalogue.scoring import BandRule, ScoreResult
 
 FONT = "DejaVu Sans, sans-serif"
 # Wide enough that the longest dimension name fits beside the left and right axes.

@@ -38,7 +38,7 @@ def test_pages_run_without_a_single_csp_violation(
         f"/assessments/{report.pk}/",
         f"/teams/{team_a.pk}/",
         "/admin/",
-        "/admin/assessments/maturitymodel/",
+        "/admin/catalogue/maturitymodel/",
     ]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path

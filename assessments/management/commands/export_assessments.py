@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments import selectors
 from assessments.exports import csv_format, json_format
-from assessments.models import Assessment, Organization
+from assessments.models import Assessment
+from organizations.models import Organization
 
 
 class Command(BaseCommand):

@@ -10,9 +10,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Organization, Question, Team
+from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
-from assessments.selectors import latest_published_model
+from catalogue.models import Question
+from catalogue.selectors import latest_published_model
+from organizations.models import Organization, Team
 
 BATCH = 5000
 

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Assessment, MaturityModel, Organization, Question, Team
+from assessments.models import Assessment
 from assessments.periods import Quarter
 from assessments.services import (
     answers_save,
@@ -20,6 +20,8 @@ from assessments.services import (
     assessment_submit,
     assessment_update_context,
 )
+from catalogue.models import MaturityModel, Question
+from organizations.models import Organization, Team
 
 DEMO_PASSWORD = "demo-pass-local-only"
 DEMO_URL = "http://127.0.0.1:8000/"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import MaturityModel
+from catalogue.models import MaturityModel
 
 DEFAULT_FIXTURE = "model_v0.json"
 
@@ -36,6 +36,6 @@ class Command(BaseCommand):
 def _model_key(path: Path) -> tuple[str, str]:
     records = json.loads(path.read_text(encoding="utf-8"))
     for record in records:
-        if record["model"] == "assessments.maturitymodel":
+        if record["model"] == "catalogue.maturitymodel":
             return record["fields"]["code"], record["fields"]["version"]
     raise CommandError(f"{path.name} holds no maturity model version.")

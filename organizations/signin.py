@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
-from assessments.models import FailedSignIn
-
-
-def _window_start() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(seconds=settings.SIGN_IN_WINDOW_SECONDS)
-
-
-def sign_in_blocked(*, username: str, address: str | None) -> bool:
-    recent = FailedSignIn.objects.filter(at__gte=_window_start())
-    by_name = recent.filter(username=username.casefold()).count()
-    by_address = recent.filter(address=address).count() if address else 0
-    return (
-        by_name >= settings.SIGN_IN_MAX_FAILURES_PER_USERNAME
-        or by_address >= settings.SIGN_IN_MAX_FAILURES_PER_ADDRESS
-    )
-
-
-def sign_in_failure_record(*, username: str, address: str | None) -> None:
-    FailedSignIn.objects.filter(at__lt=_window_start()).delete()
-    FailedSignIn.objects.create(username=username.casefold(), address=address)
-
-
-def sign_in_failures_clear(*, username: str) -> None:
-    FailedSignIn.objects.filter(username=username.casefold()).delete()
+from organizations.services import sign_in_blocked, sign_in_failure_record, sign_in_failures_clear
 
 
 class ThrottledLoginView(auth_views.LoginView):

@@ -185,13 +185,67 @@ def score_assessment(spec: ModelSpec, scores: Mapping[str, int]) -> ScoreResult:
     )
 
 
-def partial_totals(spec: ModelSpec, scores: Mapping[str, int | None]) -> dict[str, int | None]:
-    """Each dimension's total so far, or None while any of its questions is unanswered."""
-    totals: dict[str, int | None] = {}
+@dataclass(frozen=True)
+class DimensionProgress:
+    """A dimension of an assessment that may be unfinished: its total once every answer is in."""
+
+    code: str
+    name: str
+    answered: int
+    size: int
+    max_total: int
+    total: int | None  # None until every question of the dimension has a score
+    band: BandRule | None
+
+    @property
+    def complete(self) -> bool:
+        return self.total is not None
+
+
+@dataclass(frozen=True)
+class Progress:
+    dimensions: tuple[DimensionProgress, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(dim.complete for dim in self.dimensions)
+
+    @property
+    def overall_total(self) -> int | None:
+        return sum(dim.total for dim in self.dimensions) if self.complete else None
+
+    @property
+    def max_overall(self) -> int:
+        return sum(dim.max_total for dim in self.dimensions)
+
+    @property
+    def answered(self) -> int:
+        return sum(dim.answered for dim in self.dimensions)
+
+
+def progress(spec: ModelSpec, scores: Mapping[str, int | None]) -> Progress:
+    """Each dimension's answered count, and its total and band once it is complete."""
+    dimensions = []
     for dim in spec.dimensions:
-        values = [scores.get(code) for code in dim.question_codes]
-        totals[dim.code] = None if any(v is None for v in values) else sum(values)
-    return totals
+        given = [
+            _validated_score(code, scores[code])
+            for code in dim.question_codes
+            if scores.get(code) is not None
+        ]
+        complete = len(given) == len(dim.question_codes)
+        total = sum(given) if complete else None
+        dimensions.append(
+            DimensionProgress(
+                code=dim.code,
+                name=dim.name,
+                answered=len(given),
+                size=len(dim.question_codes),
+                max_total=len(dim.question_codes) * MAX_SCORE,
+                total=total,
+                band=band_for(total, spec.bands) if total is not None else None,
+            )
+        )
+    return Progress(tuple(dimensions))
 
 
 def compare(current: ScoreResult, previous: ScoreResult) -> Comparison:

@@ -1,8 +1,9 @@
 """Mark a model version as changed whenever it or anything in its structure is saved or deleted.
 
-Pages keep a version's structure in memory (selectors.model_structure), keyed by this mark.
-Writes that send no signals (QuerySet.update, bulk_update, raw SQL, data migrations) must call
-mark_structure_changed themselves, or workers keep showing the old wording.
+Pages keep a version's structure in memory (catalogue.selectors.model_structure), keyed by
+this mark. Writes that send no signals (QuerySet.update, bulk_update, raw SQL, data
+migrations) must call mark_structure_changed themselves, or workers keep showing the old
+wording.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import uuid
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from assessments.models import Band, Dimension, MaturityModel, Question, ScaleLevel
+from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLevel
 
 
 def mark_structure_changed(**lookup) -> None:
