@@ -161,7 +161,8 @@ def assessment_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         "last_step": steps.last,
         "steps": titles,
         "title": titles[step - 1][1],
-        "progress": round(100 * step / steps.last),
+        "back_step": steps.previous(step),
+        "progress": steps.percent_done(step),
         "form": form,
         "dimension": dimension,
     }

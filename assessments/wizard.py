@@ -39,6 +39,13 @@ class WizardSteps:
             return step - _FIRST_DIMENSION_STEP
         return None
 
+    def previous(self, step: int) -> int:
+        return max(CONTEXT_STEP, step - 1)
+
+    def percent_done(self, step: int) -> int:
+        """How far through the wizard a step is, for the progress bar."""
+        return round(100 * step / self.last)
+
     def titles(self, dimension_names: Sequence[str]) -> list[tuple[int, str]]:
         names = ["Context", *dimension_names, "Review and submit"]
         return list(enumerate(names, CONTEXT_STEP))
@@ -48,7 +55,7 @@ class WizardSteps:
         if goto.isascii() and goto.isdigit() and len(goto) <= 4 and self.contains(int(goto)):
             return int(goto)
         if nav == "back":
-            return max(CONTEXT_STEP, step - 1)
+            return self.previous(step)
         if nav == "save":
             return step
         return min(self.last, step + 1)
