@@ -7,8 +7,16 @@ PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=true
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs in parallel (pytest-xdist), one process per core by default; each process has
+# its own test database (SQLite file or PostgreSQL database), live server and browser.
+# PYTEST_WORKERS=0 runs it in one process. `--dist load` hands each process the tests in
+# collection order, which keeps pytest-django's order (transactional tests, which empty the
+# database, after the others) within every process; worksteal or loadfile would not.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist load
+export PYTEST_PARALLEL
 
-.PHONY: run test check lint format setup setup-test venv assets clean
+.PHONY: run test check lint format setup setup-test venv assets clean FORCE
 
 run: setup
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -17,12 +25,13 @@ run: setup
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-test check
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 	./scripts/test-postgres.sh
 
 check:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(DEV_ENV) $(PY) manage.py check --fail-level WARNING
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
@@ -44,10 +53,18 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev,postgres]"
 	touch $@
 
-assets: node_modules/.package-lock.json
+# The npm packages: Bootstrap and plotly.js (served as static files) and axe-core (the browser
+# tests' accessibility checks). Installed again when package.json or package-lock.json change,
+# or when `npm ls` finds node_modules incomplete (say, a fresh clone or a deleted package).
+assets: node_modules/.installed
 
-node_modules/.package-lock.json: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json $(shell npm ls --all >/dev/null 2>&1 || echo FORCE)
+	@command -v npm >/dev/null || { echo "npm is needed to install node_modules (the front-end" \
+		"assets and axe-core for the browser tests). Debian: apt-get install npm" >&2; exit 1; }
 	npm ci --no-audit --no-fund
+	touch $@
+
+FORCE:
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -25,7 +25,9 @@ WHITENOISE_USE_FINDERS = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory, so concurrent-writer tests behave as in production.
-    # One file per test run, so two runs at once never share a database.
+    # One file per test run, so two runs at once never share a database. Under pytest-xdist
+    # every worker is its own process (its own pid) and pytest-django adds _gw0, _gw1, ... too.
+    # (On PostgreSQL pytest-django names each worker's database test_<name>_gw0, _gw1, ...)
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"maturity-test-{os.getpid()}.sqlite3")
     }

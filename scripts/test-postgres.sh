@@ -16,4 +16,7 @@ if [ -z "$url" ]; then
   fi
 fi
 echo "Running the test suite on PostgreSQL (${url%%@*}@...)"
-DATABASE_URL="$url" .venv/bin/python -m pytest -p no:cacheprovider
+# In parallel like the SQLite run (PYTEST_PARALLEL comes from the Makefile; see there). pytest-django
+# gives each worker its own test database: test_maturity_gw0, test_maturity_gw1, ...
+read -r -a parallel <<<"${PYTEST_PARALLEL:--n auto --dist load}"
+DATABASE_URL="$url" .venv/bin/python -m pytest -p no:cacheprovider "${parallel[@]}" "$@"

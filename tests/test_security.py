@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
-import logging
 import os
 import re
 import subprocess
@@ -153,7 +151,24 @@ def run_production(*args: str, code: str | None = None, tmp: Path | None = None)
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'prod.sqlite3'}"
         env["DJANGO_STATIC_ROOT"] = str(tmp / "static")
     command = [sys.executable, "manage.py", *args] if code is None else [sys.executable, "-c", code]
-    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    # Generous: these start Django (and may collect static files) on a machine that may be busy.
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
+# Prepended to a script run with run_production(code=...) before django.setup(): static files
+# are stored as production stores them (hashed names, a manifest) but not gzip/brotli
+# compressed, which takes most of a minute for plotly.js, Bootstrap and the admin's files and
+# is not what these tests check.
+STATIC_WITHOUT_COMPRESSION = """
+import maturity.settings as production
+from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+from django.utils.module_loading import import_string
+backend = import_string(production.STORAGES["staticfiles"]["BACKEND"])
+assert issubclass(backend, ManifestStaticFilesStorage), backend
+production.STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+}
+"""
 
 
 def test_check_deploy_is_clean_under_production_settings():
@@ -163,7 +178,9 @@ def test_check_deploy_is_clean_under_production_settings():
 
 
 def test_production_cookies_are_secure_and_http_only(tmp_path):
-    code = """
+    code = (
+        STATIC_WITHOUT_COMPRESSION
+        + """
 import django; django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
@@ -180,6 +197,7 @@ assert "/static/vendor/plotly/" not in response.content.decode()  # dashboard lo
 for name, morsel in client.cookies.items():
     print(name, bool(morsel["secure"]), bool(morsel["httponly"]))
 """
+    )
     result = run_production(code=code, tmp=tmp_path)
     assert result.returncode == 0, result.stderr
     cookies = {line.split()[0]: line.split()[1:] for line in result.stdout.strip().splitlines()}
@@ -200,35 +218,6 @@ print(secure.get("/healthz")["Strict-Transport-Security"])
     status, hsts = result.stdout.split("\n")[:2]
     assert status == "301"
     assert "max-age=31536000" in hsts and "includeSubDomains" in hsts
-
-
-# --- Structured request log ------------------------------------------------------------------
-
-
-def test_each_request_logs_one_structured_line(client, lead_a, model_v0):
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logger = logging.getLogger("maturity.request")
-    logger.addHandler(handler)
-    try:
-        client.force_login(lead_a)
-        client.get(reverse("assessments:dashboard"))
-    finally:
-        logger.removeHandler(handler)
-    (record,) = records
-    from maturity.logging import JsonLineFormatter
-
-    line = JsonLineFormatter().format(record)
-    entry = json.loads(line)
-    assert "\n" not in line
-    assert (entry["method"], entry["path"], entry["status"], entry["user_id"]) == (
-        "GET",
-        "/",
-        200,
-        lead_a.pk,
-    )
-    assert entry["duration_ms"] >= 0 and entry["level"] == "INFO"
 
 
 def test_a_non_staff_user_never_reaches_admin_data(client, model_v0):

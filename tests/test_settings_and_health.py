@@ -23,7 +23,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         env={**clean, "DJANGO_SETTINGS_MODULE": "maturity.settings", **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,  # generous: the suite runs in parallel on machines that may be busy
     )
 
 

@@ -7,6 +7,7 @@ from playwright.sync_api import Browser, expect
 from assessments.periods import Quarter
 from assessments.services import assessment_start, assessment_submit
 from tests.conftest import fill
+from tests.e2e.conftest import with_generous_timeouts
 
 
 def test_pages_run_without_a_single_csp_violation(
@@ -20,7 +21,7 @@ def test_pages_run_without_a_single_csp_violation(
     assessment_submit(assessment=report, user=lead_a)
     draft, _ = assessment_start(team=team_a, period=Quarter(2026, 4), user=lead_a)
 
-    context = browser.new_context()  # CSP enforced
+    context = with_generous_timeouts(browser.new_context())  # CSP enforced
     page = context.new_page()
     violations: list[str] = []
     page.on(
