@@ -27,9 +27,17 @@ def cold_structure_cache():
     forget_model_structures()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Each test database starts with the v0 model installed, as `make run` leaves it: loaded
+    once per test process, and kept by every test's rollback (transactional tests, which empty
+    the database, load it again through model_v0_tx)."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "model_v0", verbosity=0)
+
+
 @pytest.fixture
 def model_v0(db) -> MaturityModel:
-    call_command("loaddata", "model_v0", verbosity=0)
     return MaturityModel.objects.get_by_natural_key("customer-onboarding", "v0")
 
 

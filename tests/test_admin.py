@@ -10,7 +10,11 @@ from assessments.periods import Quarter
 from assessments.services import assessment_start
 from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLevel
 from catalogue.selectors import latest_published_model
-from catalogue.services import model_version_duplicate
+from catalogue.services import (
+    ModelVersionError,
+    model_version_duplicate,
+    model_version_publish,
+)
 from tests.admin_forms import change_form_data
 from tests.conftest import fill, make_user
 
@@ -323,3 +327,56 @@ def test_admin_is_for_staff_only(client, model_v0, who):
     response = client.get(model_url(model_v0))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+# --- Publishing refuses a version that cannot score every answer ------------------------------
+
+
+def status_in_db(version: MaturityModel) -> tuple[str, object]:
+    return MaturityModel.objects.filter(pk=version.pk).values_list("status", "published_at").get()
+
+
+@pytest.mark.parametrize("missing", [1, 3, 5])
+def test_publishing_a_version_whose_scale_misses_a_level_is_refused(draft_version, missing):
+    ScaleLevel.objects.filter(model=draft_version, value=missing).delete()
+    with pytest.raises(ModelVersionError, match="the scale needs a label for each value 1 to 5"):
+        model_version_publish(model=draft_version)
+    assert status_in_db(draft_version) == (MaturityModel.Status.DRAFT, None)
+
+
+def test_publishing_a_version_with_a_dimension_without_questions_is_refused(draft_version):
+    Dimension.objects.create(model=draft_version, code="EX", order=5, name="Expansion")
+    # A band from 0 lets an empty dimension's total of 0 pass the band check on its own.
+    Band.objects.create(
+        model=draft_version, min_total=0, max_total=4, label="None", tone="critical"
+    )
+    with pytest.raises(ModelVersionError, match="every dimension needs at least one question"):
+        model_version_publish(model=draft_version)
+    assert status_in_db(draft_version) == (MaturityModel.Status.DRAFT, None)
+
+
+def test_publishing_a_version_without_dimensions_is_refused(draft_version):
+    Dimension.objects.filter(model=draft_version).delete()
+    with pytest.raises(ModelVersionError, match="every dimension needs at least one question"):
+        model_version_publish(model=draft_version)
+    assert status_in_db(draft_version) == (MaturityModel.Status.DRAFT, None)
+
+
+def test_the_publish_action_reports_an_incomplete_scale_and_keeps_the_draft(
+    admin_client, draft_version
+):
+    ScaleLevel.objects.filter(model=draft_version, value=3).delete()
+    response = admin_client.post(
+        reverse("admin:catalogue_maturitymodel_changelist"),
+        {"action": "publish", "_selected_action": [draft_version.pk]},
+        follow=True,
+    )
+    assert "the scale needs a label for each value 1 to 5" in response.content.decode()
+    assert status_in_db(draft_version) == (MaturityModel.Status.DRAFT, None)
+    assert latest_published_model().version == "v0"
+
+
+def test_a_complete_draft_publishes(draft_version):
+    model_version_publish(model=draft_version)
+    status, published_at = status_in_db(draft_version)
+    assert status == MaturityModel.Status.PUBLISHED and published_at is not None

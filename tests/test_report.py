@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments.periods import Quarter
 from assessments.services import assessment_start
+from catalogue.models import Question
 from catalogue.selectors import forget_model_structures
 from tests.conftest import embedded_json, submit
 
@@ -195,3 +199,112 @@ def test_the_figures_are_valid_plotly_figures(lead_client, model_v0, team_a, lea
     history = lead_client.get(reverse("assessments:team", args=[team_a.pk]))
     for figure in embedded_json(history, "history-data"):
         go.Figure(figure)
+
+
+# --- Per card and per row: each dimension's own numbers; the wording as it was asked ---------
+
+CARD = re.compile(
+    r'<div class="card h-100 dimension-card">\s*<div class="card-body">(.*?)</div>\s*</div>', re.S
+)
+
+
+def dimension_cards(html: str) -> list[tuple[str, int, int, str, str]]:
+    """(name, total, max, band tone, band label) read from each dimension card on the page."""
+    cards = []
+    for body in CARD.findall(html):
+        name = re.search(r'<h3 class="h6 card-title">(.*?)</h3>', body, re.S)
+        total = re.search(r'<p class="total mb-1">(\d+)<span[^>]*> / (\d+)</span></p>', body)
+        band = re.search(r'<span class="badge band band-(\w+)">(.*?)</span>', body)
+        assert name and total and band, f"an incomplete dimension card: {body}"
+        cards.append(
+            (
+                unescape(name.group(1)).strip(),
+                int(total.group(1)),
+                int(total.group(2)),
+                band.group(1),
+                unescape(band.group(2)),
+            )
+        )
+    return cards
+
+
+def test_each_dimension_card_shows_its_own_total_and_band(lead_client, model_v0, team_a, lead_a):
+    submit(team_a, lead_a, Quarter(2026, 2), by_dimension(VO=3, CX=4, AO=2, MP=2))
+    report = submit(team_a, lead_a, Quarter(2026, 3), by_dimension(VO=5, CX=3, AO=1, MP=4))
+    html = lead_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    assert dimension_cards(html) == [
+        ("Value Orientation", 25, 25, "good", "Excellent"),
+        ("CX & Delivery", 15, 25, "caution", "Room for improvement"),
+        ("Adaptability & Organization", 5, 25, "critical", "Needs immediate attention"),
+        ("Manageability & Productivity", 20, 25, "good", "Excellent"),
+    ]
+
+
+def radar_table_rows(html: str) -> list[tuple[str, ...]]:
+    """Each dimension row of the table beside the radar, as its cells' text."""
+    section = html[html.index('id="radar-heading"') : html.index('id="focus-heading"')]
+    rows = []
+    for row in re.findall(r"<tr>\s*(<th scope=\"row\">.*?)</tr>", section, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append(tuple(" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in cells))
+    return rows
+
+
+def test_the_radar_table_shows_this_quarter_beside_the_previous_one_per_row(
+    lead_client, model_v0, team_a, lead_a
+):
+    submit(team_a, lead_a, Quarter(2026, 2), by_dimension(VO=3, CX=4, AO=2, MP=2))
+    report = submit(team_a, lead_a, Quarter(2026, 3), by_dimension(VO=5, CX=3, AO=1, MP=4))
+    html = lead_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    assert radar_table_rows(html) == [
+        (
+            "Value Orientation",
+            "25 Excellent",
+            "15 Room for improvement",
+            "▲ +10 Room for improvement → Excellent",
+        ),
+        (
+            "CX & Delivery",
+            "15 Room for improvement",
+            "20 Excellent",
+            "▼ -5 Excellent → Room for improvement",
+        ),
+        (
+            "Adaptability & Organization",
+            "5 Needs immediate attention",
+            "10 Needs immediate attention",
+            "▼ -5",
+        ),
+        (
+            "Manageability & Productivity",
+            "20 Excellent",
+            "10 Needs immediate attention",
+            "▲ +10 Needs immediate attention → Excellent",
+        ),
+    ]
+
+
+def answer_row_text(html: str, code: str) -> str:
+    match = re.search(rf'<th scope="row">{code}</th>\s*<td>(.*?)</td>', html, re.S)
+    assert match, f"no answer row for {code}"
+    return unescape(match.group(1)).strip()
+
+
+def test_a_reworded_question_shows_as_it_was_asked(lead_client, model_v0, team_a, lead_a):
+    report = submit(team_a, lead_a, Quarter(2026, 3), by_dimension(VO=4, CX=1, AO=3, MP=4))
+    question = Question.objects.get(dimension__model=model_v0, code="CX-2")
+    asked = question.text
+    question.text = "Reworded after submission: do customers co-sign every milestone?"
+    question.save()  # as the admin change form does
+
+    html = lead_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    assert "Reworded after submission" not in html
+    assert answer_row_text(html, "CX-2") == asked
+    # CX is the focus theme: its weakest questions are quoted there too, as asked.
+    focus = html[html.index('id="focus-heading"') : html.index("Every answer")]
+    assert f"CX-2 (scored 1):</strong> {escape(asked)}" in focus
+
+    # A draft still asks the current wording.
+    draft, _ = assessment_start(team=team_a, period=Quarter(2026, 4), user=lead_a)
+    html = lead_client.get(reverse("assessments:report", args=[draft.pk])).content.decode()
+    assert answer_row_text(html, "CX-2") == question.text

@@ -32,7 +32,8 @@ class _Echo:
 
 def csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
     """The header, then one line per answer: for streaming responses and the command alike."""
-    writer = csv.writer(_Echo(), lineterminator="\n")
+    # CRLF, as RFC 4180 has it: the writer then quotes any field holding a bare "\r" too.
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield writer.writerow(HEADER)
     for row in rows:
         yield writer.writerow([defuse(value) for value in row])

@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, **options):
         try:
-            text = file.read_text(encoding="utf-8-sig")
+            # newline="": a carriage return inside a quoted note stays one (no newline translation)
+            with file.open(encoding="utf-8-sig", newline="") as handle:
+                text = handle.read()
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
         rows, problems = csv_format.read_csv(text)
