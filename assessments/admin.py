@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import Answer, Assessment
 
@@ -19,7 +20,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(SimpleHistoryAdmin):
     """Read-mostly: answers come from the wizard or an import, never typed in here."""
 
     list_display = ("team", "period_label", "model", "status", "submitted_at", "submitted_by")

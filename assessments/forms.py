@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import IO
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils.html import format_html
 
+from assessments import uploads
+from assessments.edits import UNKNOWN
 from assessments.models import Assessment
 from assessments.periods import Quarter
 from catalogue.models import Dimension, Question, ScaleLevel
@@ -30,7 +34,65 @@ class StartForm(forms.Form):
         self.helper.form_tag = False
 
 
-class ContextForm(forms.ModelForm):
+class ShownValues:
+    """Hidden `shown-<field>` inputs carry what the page showed for each tracked field, so a
+    save writes only what the person changed and can tell when someone else changed it since."""
+
+    tracked: tuple[str, ...] = ()
+
+    def add_shown_fields(self) -> None:
+        for name in self.tracked:
+            self.fields[shown_name(name)] = forms.CharField(
+                required=False,
+                widget=forms.HiddenInput,
+                initial=self._initial_text(name),
+                strip=False,
+            )
+
+    def _initial_text(self, name: str) -> str:
+        return _as_text(self.get_initial_for_field(self.fields[name], name))
+
+    def shown(self, name: str) -> object:
+        """What the page showed for `name` as a Python value, or UNKNOWN if it did not say."""
+        raw = self.data.get(shown_name(name))
+        if raw is None:
+            return UNKNOWN
+        return self.fields[name].clean(_as_text(raw).replace("\r\n", "\n").strip() or "")
+
+    def edited(self) -> dict[str, tuple[object, object]]:
+        """(shown, new) for each tracked field the person changed.
+
+        Changed means: different from what the page showed, or, where the client did not send
+        what its page showed, different from what is saved now.
+        """
+        changed = {}
+        for name in self.tracked:
+            if name not in self.data:
+                continue  # not sent (an unpicked radio, or a client that left it out)
+            new = self.cleaned_data.get(name)
+            if isinstance(new, str):
+                new = new.strip()
+            try:
+                shown = self.shown(name)
+            except forms.ValidationError:
+                shown = self.data.get(shown_name(name))  # not ours: it will not match
+            if shown is UNKNOWN:
+                if name in self.changed_data:
+                    changed[name] = (UNKNOWN, new)
+            elif shown != new:
+                changed[name] = (shown, new)
+        return changed
+
+
+def shown_name(name: str) -> str:
+    return f"shown-{name}"
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+class ContextForm(ShownValues, forms.ModelForm):
     onboarding_weeks = forms.IntegerField(
         label="Typical onboarding length (weeks)",
         min_value=1,
@@ -45,10 +107,13 @@ class ContextForm(forms.ModelForm):
         widgets = {"touch_model": forms.RadioSelect}
         labels = {"touch_model": "Touch model"}
 
+    tracked = tuple(Meta.fields)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A radio cannot be unticked, so "not specified" is a choice of its own.
         self.fields["touch_model"].choices = [("", "Not specified"), *Assessment.TouchModel.choices]
+        self.add_shown_fields()
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -69,12 +134,12 @@ def note_field_name(question: Question) -> str:
     return f"{question.code}-note"
 
 
-class DimensionForm(forms.Form):
+class DimensionForm(ShownValues, forms.Form):
     """Five 1-5 choices with the scale legend, each with its guidance and an optional note.
 
     Scores are optional here: a draft may be saved half done. Submission demands them all.
-    Each field carries the value the person saw (show_hidden_initial), so a save writes only
-    what they changed: two people on the same step never overwrite each other's answers.
+    Each field carries the value the person saw (ShownValues), so a save writes only what they
+    changed, and a value someone else saved meanwhile is never silently overwritten.
     """
 
     def __init__(
@@ -98,7 +163,6 @@ class DimensionForm(forms.Form):
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect,
-                show_hidden_initial=True,
                 error_messages={"invalid_choice": "Choose a score from 1 to 5."},
             )
             self.fields[note_name] = NoteField(
@@ -106,7 +170,6 @@ class DimensionForm(forms.Form):
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                show_hidden_initial=True,
             )
             layout.append(
                 Div(
@@ -117,23 +180,33 @@ class DimensionForm(forms.Form):
                     css_id=f"question-{question.code}",
                 )
             )
+        self.tracked = tuple(
+            name for q in questions for name in (score_field_name(q), note_field_name(q))
+        )
+        self.add_shown_fields()
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.render_hidden_fields = True
         self.helper.layout = Layout(Fieldset("", *layout))
 
-    def answers(self) -> dict[Question, tuple[int | None, str | None]]:
-        """What the person changed: (score, note) per question, None where left as it was."""
-        data, changed = self.cleaned_data, set(self.changed_data)
-        answers = {}
+    def answers(self) -> tuple[dict[Question, tuple], dict[Question, tuple]]:
+        """What the person changed, and what their page showed for it.
+
+        Per question: (score, note), None where left as it was; and the (score, note) shown.
+        """
+        edited = self.edited()
+        answers, shown = {}, {}
         for q in self.questions:
             score_name, note_name = score_field_name(q), note_field_name(q)
-            if score_name not in changed and note_name not in changed:
+            if score_name not in edited and note_name not in edited:
                 continue
-            answers[q] = (
-                data.get(score_name) if score_name in changed else None,
-                data.get(note_name, "").strip() if note_name in changed else None,
-            )
-        return answers
+            score_shown, score = edited.get(score_name, (UNKNOWN, None))
+            note_shown, note = edited.get(note_name, (UNKNOWN, None))
+            if score_name in edited and score is None:
+                score_shown = UNKNOWN  # a radio cannot be unpicked: nothing to write
+            answers[q] = (score, note)
+            shown[q] = (score_shown, note_shown)
+        return answers, shown
 
 
 def _guidance_html(question: Question) -> str:
@@ -162,16 +235,11 @@ class ImportForm(forms.Form):
         "then listed as problems instead of starting a new team.",
     )
 
-    MAX_BYTES = 5 * 1024 * 1024
+    @property
+    def max_size(self) -> str:
+        return uploads.size_label(uploads.max_bytes())
 
-    def clean_file(self) -> str:
-        """The file's text (the form's cleaned value is the text, not the upload)."""
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB.")
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError(
-                "The file is not UTF-8 text: save it as CSV (UTF-8) and try again."
-            ) from error
+    def clean_file(self) -> IO[str]:
+        """The file as text read as it goes (the cleaned value is a text stream, not the
+        upload); at most settings.IMPORT_MAX_BYTES, and UTF-8."""
+        return uploads.import_text(self.cleaned_data["file"])

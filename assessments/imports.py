@@ -1,14 +1,32 @@
-"""Import: submitted assessments from the CSV contract, all of a file or none of it."""
+"""Import: submitted assessments from the CSV contract, all of a file or none of it.
+
+Two phases, so that a large file neither holds a worker past its timeout nor holds the
+database's write lock while it is being read:
+
+- reading: one pass over the rows as the file streams in, checking each against the model
+  versions and questions loaded once; only each assessment's scores and notes are kept;
+- writing: in one transaction, a fixed number of queries to find the organizations, teams and
+  assessments already there, then bulk inserts (answers ANSWER_BATCH at a time).
+
+Two uploads of the same file at once: the second waits for the first to commit (on SQLite its
+transaction waits to start; on PostgreSQL the import locks the organizations it writes into)
+and then finds its teams and assessments, so it gets the same "already has a ... assessment"
+problem as an upload made afterwards. Whatever else inserts one of the file's team quarters
+between the check and the insert (a wizard start takes no such lock) trips the
+one-assessment-per-period constraint: the import rolls back, looks again and names that one.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.exports.csv_format import HEADER, CsvRow, Problem
+from assessments.exports.csv_format import HEADER, CsvRow, Problem, RestUnread
 from assessments.models import Answer, Assessment
 from assessments.services import AssessmentError
 from catalogue.models import MaturityModel, Question
@@ -17,12 +35,26 @@ from catalogue.services import model_version_mark_in_use
 from organizations.models import Organization, Team
 from organizations.services import organization_create, team_create
 
-SUMMARY_LISTS = 10  # assessments named in the summary; the rest are counted
+SUMMARY_LISTS = 10  # assessments, organizations and teams named in the summary; the rest counted
+ASSESSMENT_BATCH = 500
+ANSWER_BATCH = 2000
+WRITE_ATTEMPTS = 3  # a lost race is retried; the retry finds the winner's rows and names them
 
 NAME_LENGTHS = {
     "organization": Organization._meta.get_field("name").max_length,
     "team": Team._meta.get_field("name").max_length,
 }
+NOTE_LENGTH = 2000  # as in the wizard
+
+# Control characters (C0, DEL, C1) and the text-direction embeddings, overrides and isolates,
+# which make a name display as something other than what it is. Notes keep tabs and line breaks.
+_NAME_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NOTE_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TEXT_DIRECTION = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+YEARS = (2000, 2100)
+QUARTERS = (1, 4)
+SCORES = (MIN_SCORE, MAX_SCORE)
 
 
 class ImportRejected(AssessmentError):
@@ -40,113 +72,143 @@ class ImportResult:
     teams_created: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
+    """One assessment of the file: its first line and, per question code, (score, note, line)."""
+
     line: int
     organization: str
     team: str
     year: int
     quarter: int
     model: MaturityModel
-    scores: dict[str, tuple[int, str]]
+    scores: dict[str, tuple[int, str, int]]
 
 
-def _import_groups(
-    rows: list[CsvRow], only: Organization | None
-) -> tuple[list[_Group], list[Problem]]:
-    """Validate every row and group them into assessments; collect every problem."""
+def assessments_import(
+    *,
+    rows: Iterable[CsvRow | Problem],
+    user=None,
+    organization: Organization | None = None,
+    create_teams: bool = True,
+) -> ImportResult:
+    """Create submitted assessments from CSV rows: all of them, or none (ImportRejected).
+
+    `rows` is what csv_format.read_csv yields: rows, and problems of the file's structure.
+    Without create_teams, a row naming a team that does not exist is a problem.
+    """
+    groups, problems, codes = _read(rows, organization)
+
+    @transaction.atomic
+    def write() -> ImportResult:
+        return _write(
+            groups=groups,
+            codes=codes,
+            problems=list(problems),
+            only=organization,
+            create_teams=create_teams,
+            user=user,
+        )
+
+    for _ in range(WRITE_ATTEMPTS - 1):
+        try:
+            return write()
+        except IntegrityError:
+            # Someone inserted one of the file's team quarters (a wizard start, say) after this
+            # import looked. All of it is rolled back; looking again finds that row and names it.
+            continue
+    return write()
+
+
+# --- Reading: one pass over the rows -------------------------------------------------------------
+
+
+Codes = dict[int, dict[str, Question]]  # a model version's questions by code, in its order
+
+
+def _read(
+    rows: Iterable[CsvRow | Problem], only: Organization | None
+) -> tuple[list[_Group], list[Problem], Codes]:
+    """Check every row and group the rows into assessments; collect every problem."""
     problems: list[Problem] = []
-    in_use = MaturityModel.objects.exclude(status=MaturityModel.Status.DRAFT)
     models, ambiguous_versions = {}, set()
-    for m in in_use:
+    for m in MaturityModel.objects.exclude(status=MaturityModel.Status.DRAFT):
         if m.version in models:
             ambiguous_versions.add(m.version)  # two model codes publish the same version name
         models[m.version] = m
-    codes = defaultdict(dict)
-    for q in Question.objects.filter(dimension__model__in=models.values()).select_related(
-        "dimension"
-    ):
-        codes[q.dimension.model_id][q.code] = q
+    codes = _questions(models.values())
+    known_versions = ", ".join(sorted(models)) or "none"
+    only_name = only.name.casefold() if only is not None else None
     groups: dict[tuple, _Group] = {}
-    seen: dict[tuple, int] = {}
     quarters: dict[tuple, tuple[int, str]] = {}
+    count, read_to_the_end = 0, True
     for row in rows:
+        if isinstance(row, Problem):
+            problems.append(row)
+            read_to_the_end = read_to_the_end and not isinstance(row, RestUnread)
+            continue
+        count += 1
+        line = row.line
         bad = len(problems)
-        for column in ("organization", "team", "note"):
-            if "\x00" in getattr(row, column):
-                problems.append(Problem(row.line, column, "contains a NUL character"))
-        for column, length in NAME_LENGTHS.items():
-            if len(getattr(row, column)) > length:
-                problems.append(Problem(row.line, column, f"is longer than {length} characters"))
+        _check_text(row, problems)
         if not row.organization:
-            problems.append(Problem(row.line, "organization", "is empty"))
-        elif only is not None and row.organization.casefold() != only.name.casefold():
+            problems.append(Problem(line, "organization", "is empty"))
+        elif only_name is not None and row.organization.casefold() != only_name:
             problems.append(
-                Problem(row.line, "organization", f"{row.organization!r} is not {only.name!r}")
+                Problem(line, "organization", f"{row.organization!r} is not {only.name!r}")
             )
         if not row.team:
-            problems.append(Problem(row.line, "team", "is empty"))
-        year = _whole_number(row.year, 2000, 2100, row.line, "year", problems)
-        quarter = _whole_number(row.quarter, 1, 4, row.line, "quarter", problems)
+            problems.append(Problem(line, "team", "is empty"))
+        year = _whole_number(row.year, *YEARS, line, "year", problems)
+        quarter = _whole_number(row.quarter, *QUARTERS, line, "quarter", problems)
         model = models.get(row.model_version)
         if row.model_version in ambiguous_versions:
             problems.append(
                 Problem(
-                    row.line,
+                    line,
                     "model_version",
                     f"{row.model_version!r} names more than one model; import it by command "
                     "after renaming one of them",
                 )
             )
         elif model is None:
-            known = ", ".join(sorted(models)) or "none"
             problems.append(
                 Problem(
-                    row.line,
+                    line,
                     "model_version",
-                    f"unknown version {row.model_version!r} (known: {known})",
+                    f"unknown version {row.model_version!r} (known: {known_versions})",
                 )
             )
         elif row.question not in codes[model.pk]:
             problems.append(
                 Problem(
-                    row.line,
-                    "question",
-                    f"unknown question code {row.question!r} in {model.version}",
+                    line, "question", f"unknown question code {row.question!r} in {model.version}"
                 )
             )
-        score = _whole_number(row.score, MIN_SCORE, MAX_SCORE, row.line, "score", problems)
-        if len(row.note) > 2000:
-            problems.append(Problem(row.line, "note", "is longer than 2000 characters"))
+        score = _whole_number(row.score, *SCORES, line, "score", problems)
         if len(problems) > bad:
             continue
         key = (row.organization.casefold(), row.team.casefold(), year, quarter, model.version)
-        if (*key, row.question) in seen:
-            problems.append(
-                Problem(
-                    row.line,
-                    "question",
-                    f"{row.question} repeats line {seen[(*key, row.question)]}",
+        group = groups.get(key)
+        if group is None:
+            first_line, first_version = quarters.setdefault(key[:4], (line, model.version))
+            if first_version != model.version:
+                problems.append(
+                    Problem(
+                        line,
+                        "model_version",
+                        f"{row.team} {year} Q{quarter} is already in this file under "
+                        f"{first_version} (line {first_line}); a team has one assessment a quarter",
+                    )
                 )
-            )
+                continue
+            group = groups[key] = _Group(line, row.organization, row.team, year, quarter, model, {})
+        elif row.question in group.scores:
+            repeated = group.scores[row.question][2]
+            problems.append(Problem(line, "question", f"{row.question} repeats line {repeated}"))
             continue
-        seen[(*key, row.question)] = row.line
-        first_line, first_version = quarters.setdefault(key[:4], (row.line, model.version))
-        if first_version != model.version:
-            problems.append(
-                Problem(
-                    row.line,
-                    "model_version",
-                    f"{row.team} {year} Q{quarter} is already in this file under "
-                    f"{first_version} (line {first_line}); a team has one assessment a quarter",
-                )
-            )
-            continue
-        group = groups.setdefault(
-            key, _Group(row.line, row.organization, row.team, year, quarter, model, {})
-        )
-        group.scores[row.question] = (score, row.note)
-    for group in groups.values():
+        group.scores[row.question] = (score, row.note, line)
+    for group in groups.values() if read_to_the_end else ():  # else: answers may be unread
         missing = [code for code in codes[group.model.pk] if code not in group.scores]
         if missing:
             problems.append(
@@ -157,37 +219,79 @@ def _import_groups(
                     + ", ".join(missing),
                 )
             )
-    return list(groups.values()), problems
-
-
-def _whole_number(value: str, low: int, high: int, line: int, column: str, problems) -> int | None:
-    try:
-        number = int(value)
-    except ValueError:
-        problems.append(Problem(line, column, f"{value!r} is not a whole number"))
-        return None
-    if not low <= number <= high:
-        problems.append(Problem(line, column, f"{number} is outside {low} to {high}"))
-        return None
-    return number
-
-
-@transaction.atomic
-def assessments_import(
-    *,
-    rows: list[CsvRow],
-    user=None,
-    organization: Organization | None = None,
-    create_teams: bool = True,
-) -> ImportResult:
-    """Create submitted assessments from CSV rows: all of them, or none (ImportRejected).
-
-    Without create_teams, a row naming a team that does not exist is a problem.
-    """
-    groups, problems = _import_groups(rows, organization)
-    if not rows and not problems:
+    if not count and not problems:
         problems.append(Problem(2, "row", "the file has a header but no answers"))
-    organizations, teams = _existing(groups, organization, problems)
+    return list(groups.values()), problems, codes
+
+
+def _questions(models: Iterable[MaturityModel]) -> Codes:
+    """Each model version's questions by code, in the model's order: one query."""
+    codes: Codes = {m.pk: {} for m in models}
+    for q in Question.objects.filter(dimension__model__in=list(codes)).select_related("dimension"):
+        codes[q.dimension.model_id][q.code] = q
+    return codes
+
+
+def _check_text(row: CsvRow, problems: list[Problem]) -> None:
+    for column in ("organization", "team"):
+        value = getattr(row, column)
+        if len(value) > NAME_LENGTHS[column]:
+            problems.append(
+                Problem(row.line, column, f"is longer than {NAME_LENGTHS[column]} characters")
+            )
+        forbidden = _NAME_FORBIDDEN.search(value)
+        if forbidden:
+            problems.append(Problem(row.line, column, _contains(forbidden.group())))
+    forbidden = _NOTE_FORBIDDEN.search(row.note)
+    if forbidden:
+        problems.append(Problem(row.line, "note", _contains(forbidden.group())))
+    if len(row.note) > NOTE_LENGTH:
+        problems.append(Problem(row.line, "note", f"is longer than {NOTE_LENGTH} characters"))
+
+
+def _contains(char: str) -> str:
+    if char == "\x00":
+        return "contains a NUL character"
+    if char in _TEXT_DIRECTION:
+        return (
+            f"contains a text-direction control character (U+{ord(char):04X}), which makes "
+            "the name display differently from what it is; remove it"
+        )
+    return f"contains a control character (U+{ord(char):04X}); remove it"
+
+
+def _whole_number(
+    value: str, low: int, high: int, line: int, column: str, problems: list[Problem]
+) -> int | None:
+    # ASCII digits only: int() also reads "٣", "３", "+3" and "3_0" as numbers.
+    if not (value.isascii() and value.isdigit()):
+        problems.append(
+            Problem(line, column, f"{value!r} is not a whole number written with the digits 0-9")
+        )
+        return None
+    digits = value.lstrip("0") or "0"
+    if len(digits) > len(str(high)) or not low <= int(digits) <= high:
+        problems.append(Problem(line, column, f"{digits[:12]} is outside {low} to {high}"))
+        return None
+    return int(digits)
+
+
+# --- Writing: one transaction, a bounded number of queries --------------------------------------
+
+
+def _write(
+    *,
+    groups: list[_Group],
+    codes: Codes,
+    problems: list[Problem],
+    only: Organization | None,
+    create_teams: bool,
+    user,
+) -> ImportResult:
+    """Check the file's assessments against the database, then write them all: in the caller's
+    transaction, with a bounded number of queries (a few per new team, none per assessment)."""
+    organizations, teams = _existing(groups, only, problems)
+    taken = _taken_periods(list(organizations.values()), {g.year for g in groups})
     for group in groups:
         org = organizations.get(group.organization.casefold())
         team = teams.get((org.pk, group.team.casefold())) if org else None
@@ -202,12 +306,7 @@ def assessments_import(
                     + "; to add it, tick “Create teams that do not exist yet”",
                 )
             )
-        if (
-            team
-            and Assessment.objects.filter(
-                team=team, year=group.year, quarter=group.quarter
-            ).exists()
-        ):
+        if team is not None and (team.pk, group.year, group.quarter) in taken:
             problems.append(
                 Problem(
                     group.line,
@@ -223,44 +322,91 @@ def assessments_import(
             )
         )
 
-    created_orgs, created_teams, created = [], [], []
+    created_orgs, created_teams = _create_missing(groups, organizations, teams)
+
     now = timezone.now()
+    assessments = []
     for group in groups:
-        org = organizations.get(group.organization.casefold())
-        if org is None:
-            org = organization_create(name=group.organization)
-            organizations[org.name.casefold()] = org
-            created_orgs.append(org.name)
-        team = teams.get((org.pk, group.team.casefold()))
-        if team is None:
-            team = team_create(organization=org, name=group.team)
-            teams[(org.pk, team.name.casefold())] = team
-            created_teams.append(f"{org.name} / {team.name}")
-        assessment = Assessment.objects.create(
-            team=team,
-            year=group.year,
-            quarter=group.quarter,
-            model=group.model,
-            status=Assessment.Status.SUBMITTED,
-            created_by=user,
-            submitted_by=user,
-            submitted_at=now,
-        )
-        questions = Question.objects.filter(dimension__model=group.model)
-        Answer.objects.bulk_create(
-            Answer(
-                assessment=assessment,
-                question=q,
-                score=group.scores[q.code][0],
-                note=group.scores[q.code][1],
-                question_text=q.text,
+        org = organizations[group.organization.casefold()]
+        assessments.append(
+            Assessment(
+                team=teams[(org.pk, group.team.casefold())],
+                year=group.year,
+                quarter=group.quarter,
+                model=group.model,
+                status=Assessment.Status.SUBMITTED,
+                created_by=user,
+                submitted_by=user,
+                submitted_at=now,
             )
-            for q in questions
         )
-        created.append(assessment)
+    # In one order whatever the file's, so that two imports touching the same teams at once
+    # wait for each other instead of deadlocking.
+    Assessment.objects.bulk_create(
+        sorted(assessments, key=lambda a: (a.team_id, a.year, a.quarter)),
+        batch_size=ASSESSMENT_BATCH,
+    )
+    answers = _answers(zip(assessments, groups, strict=True), codes)
+    while batch := list(islice(answers, ANSWER_BATCH)):
+        Answer.objects.bulk_create(batch)
     for model in {group.model for group in groups}:
         model_version_mark_in_use(model=model)
-    return ImportResult(created, created_orgs, created_teams)
+    return ImportResult(assessments, created_orgs, created_teams)
+
+
+def _create_missing(
+    groups: list[_Group],
+    organizations: dict[str, Organization],
+    teams: dict[tuple[int, str], Team],
+) -> tuple[list[str], list[str]]:
+    """Create the organizations and teams the file names that do not exist yet (adding them to
+    `organizations` and `teams`); their names, in the order the file first names them."""
+    new_orgs: dict[str, str] = {}  # as the file first writes each name
+    for g in groups:
+        if g.organization.casefold() not in organizations:
+            new_orgs.setdefault(g.organization.casefold(), g.organization)
+    # Created in name order, whatever the file's: two imports creating the same ones at once
+    # then wait for each other instead of deadlocking.
+    for key in sorted(new_orgs):
+        organizations[key] = organization_create(name=new_orgs[key])
+    new_teams: dict[tuple[str, str], str] = {}
+    for g in groups:
+        org = organizations[g.organization.casefold()]
+        if (org.pk, g.team.casefold()) not in teams:
+            new_teams.setdefault((g.organization.casefold(), g.team.casefold()), g.team)
+    for org_key, team_key in sorted(new_teams):
+        org = organizations[org_key]
+        teams[(org.pk, team_key)] = team_create(
+            organization=org, name=new_teams[(org_key, team_key)]
+        )
+    return (
+        [organizations[key].name for key in new_orgs],
+        [f"{organizations[o].name} / {teams[(organizations[o].pk, t)].name}" for o, t in new_teams],
+    )
+
+
+def _answers(pairs: Iterable[tuple[Assessment, _Group]], codes: Codes) -> Iterator[Answer]:
+    for assessment, group in pairs:
+        for code, question in codes[group.model.pk].items():
+            score, note, _ = group.scores[code]
+            yield Answer(
+                assessment_id=assessment.pk,
+                question_id=question.pk,
+                score=score,
+                note=note,
+                question_text=question.text,
+            )
+
+
+def _taken_periods(organizations: list[Organization], years: set[int]) -> set[tuple[int, int, int]]:
+    """(team, year, quarter) of every assessment these organizations' teams have in these years."""
+    if not organizations or not years:
+        return set()
+    return set(
+        Assessment.objects.filter(
+            team__organization__in=organizations, year__in=sorted(years)
+        ).values_list("team_id", "year", "quarter")
+    )
 
 
 def _existing(
@@ -270,12 +416,24 @@ def _existing(
 
     An upload for one organization only ever resolves to that organization. Names are not
     unique, so a name that matches two organizations (or two teams of one) is a problem.
+
+    The organizations are locked (on PostgreSQL; SQLite runs one writer at a time anyway) until
+    the transaction ends: a second import into the same organization waits here, then finds the
+    teams and assessments the first one made instead of making a second team of the same name.
     """
     if only is not None:
-        candidates = [only]
+        pks = [only.pk]
     else:
         names = {g.organization.casefold() for g in groups}
-        candidates = [o for o in Organization.objects.all() if o.name.casefold() in names]
+        pks = [
+            pk
+            for pk, name in Organization.objects.values_list("pk", "name")
+            if name.casefold() in names
+        ]
+    # In primary key order, so that two imports locking several wait instead of deadlocking.
+    candidates = list(Organization.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    if only is not None and not candidates:
+        candidates = [only]  # deleted meanwhile: writing into it fails, never into another
     organizations: dict[str, Organization] = {}
     twice: set[tuple] = set()
     for org in candidates:
@@ -307,12 +465,16 @@ def _existing(
 def summary(result: ImportResult) -> str:
     parts = [f"Imported {len(result.assessments)} submitted assessment(s)."]
     shown = [f"{a.team.name} {a.period.label}" for a in result.assessments[:SUMMARY_LISTS]]
-    more = len(result.assessments) - len(shown)
-    parts.append(
-        ": ".join(["Assessments", ", ".join(shown)]) + (f" and {more} more." if more else ".")
-    )
+    parts.append("Assessments: " + _listed(shown, len(result.assessments)))
     if result.organizations_created:
-        parts.append("New organization(s): " + ", ".join(result.organizations_created) + ".")
+        names = result.organizations_created
+        parts.append("New organization(s): " + _listed(names[:SUMMARY_LISTS], len(names)))
     if result.teams_created:
-        parts.append("New team(s): " + ", ".join(result.teams_created) + ".")
+        names = result.teams_created
+        parts.append("New team(s): " + _listed(names[:SUMMARY_LISTS], len(names)))
     return " ".join(parts)
+
+
+def _listed(shown: list[str], total: int) -> str:
+    more = total - len(shown)
+    return ", ".join(shown) + (f" and {more} more." if more else ".")

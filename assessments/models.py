@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from assessments import periods
 from catalogue.models import MaturityModel, Question
@@ -54,6 +55,8 @@ class Assessment(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["-year", "-quarter", "team__name"]
         constraints = [
@@ -98,6 +101,8 @@ class Answer(models.Model):
     note = models.TextField(blank=True)
     # The wording as it was asked, frozen at submission so later edits never rewrite history.
     question_text = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question__dimension__order", "question__order"]

@@ -58,18 +58,6 @@ class Report:
             for dim in self.result.focus
         ]
 
-    @property
-    def context(self) -> dict:
-        return {
-            "assessment": self.assessment,
-            "sheet": self.sheet,
-            "result": self.result,
-            "previous": self.previous,
-            "comparison": self.comparison,
-            "summary_rows": self.summary_rows,
-            "focus": self.focus,
-        }
-
 
 def build_report(assessment: Assessment) -> Report:
     sheet = selectors.assessment_sheet(assessment)

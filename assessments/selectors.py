@@ -6,6 +6,7 @@ answers, through the one adapter catalogue.selectors.model_spec: never summed in
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,14 +20,14 @@ from catalogue.models import Dimension, MaturityModel, Question
 from catalogue.scoring import BandRule, ModelSpec, Progress, ScoreResult, progress, score_assessment
 from catalogue.selectors import band_rules, model_spec, model_structure, question_codes_by_id
 from organizations.models import Team
-from organizations.selectors import teams_visible_to
+from organizations.selectors import sees_all_organizations, teams_visible_to
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
     assessments = Assessment.objects.select_related(
         "team__organization", "model", "created_by", "submitted_by"
     )
-    if user.is_authenticated and user.is_staff:
+    if sees_all_organizations(user):
         return assessments  # no team filter: at scale the subquery costs more than the page
     return assessments.filter(team__in=teams_visible_to(user).values("pk"))
 
@@ -103,6 +104,12 @@ class AssessmentSheet:
     @cached_property
     def progress(self) -> Progress:
         return progress(self.spec, self.scores)
+
+    @cached_property
+    def resume_step(self) -> int:
+        """Where the wizard picks this draft up."""
+        dims = self.progress.dimensions
+        return self.steps.resume([d.answered for d in dims], [d.complete for d in dims])
 
     @cached_property
     def missing(self) -> list[MissingAnswer]:
@@ -316,3 +323,101 @@ def export_rows(assessments: QuerySet[Assessment]):
         .values_list(*EXPORT_COLUMNS)
         .iterator(chunk_size=2000)
     )
+
+
+# --- Change history (the audit trail, django-simple-history) ----------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime.datetime
+    who: str
+    what: str  # "VO-1 score", "VO-1 note", "Touch model", "Status"
+    before: str
+    after: str
+
+
+CONTEXT_LABELS = {
+    "status": "Status",
+    "company_stage": "Company stage",
+    "customer_segment": "Customer segment",
+    "touch_model": "Touch model",
+    "onboarding_weeks": "Typical onboarding length (weeks)",
+}
+
+
+def assessment_changes(sheet: AssessmentSheet) -> list[Change]:
+    """Who changed which answer, note or context field of the assessment, when, from what to
+    what: newest first. Two queries, whatever the length of the history."""
+    assessment = sheet.assessment
+    codes = question_codes_by_id(sheet.model)
+    changes = []
+    answer_rows = (
+        Answer.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user")
+        .order_by("question_id", "history_date", "history_id")
+    )
+    previous: dict[int, object] = {}
+    for row in answer_rows:
+        before = previous.get(row.question_id)
+        code = codes.get(row.question_id, "?")
+        for field, label in (("score", f"{code} score"), ("note", f"{code} note")):
+            old = getattr(before, field) if before and before.history_type != "-" else None
+            new = getattr(row, field) if row.history_type != "-" else None
+            if (old or None) != (new or None):
+                changes.append(
+                    Change(
+                        row.history_date,
+                        _who(row),
+                        label,
+                        _shown(sheet, field, old),
+                        _shown(sheet, field, new),
+                    )
+                )
+        previous[row.question_id] = row
+    assessment_rows = (
+        Assessment.history.filter(id=assessment.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    before = None
+    for row in assessment_rows:
+        for field, label in CONTEXT_LABELS.items():
+            old = getattr(before, field) if before else None
+            new = getattr(row, field)
+            if before is None and field != "status" and not new:
+                continue  # a new draft's empty context is not a change
+            if (before is None and field == "status") or (old or None) != (new or None):
+                changes.append(
+                    Change(
+                        row.history_date,
+                        _who(row),
+                        label,
+                        _display(assessment, field, old),
+                        _display(assessment, field, new),
+                    )
+                )
+        before = row
+    return sorted(changes, key=lambda change: change.at, reverse=True)
+
+
+def _who(row) -> str:
+    user = row.history_user
+    if user is None:
+        return "an import or the system"
+    return user.get_full_name() or user.get_username()
+
+
+def _shown(sheet: AssessmentSheet, field: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if field == "score":
+        return f"{value} – {sheet.scale.get(value, '')}".rstrip(" –")
+    return str(value)
+
+
+def _display(assessment: Assessment, field: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    choices = dict(Assessment._meta.get_field(field).choices or ())
+    return str(choices.get(value, value))

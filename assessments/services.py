@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from assessments import edits
 from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
 from catalogue.models import MaturityModel, Question
@@ -16,6 +17,18 @@ from organizations.models import Team
 
 class AssessmentError(ValueError):
     """The change was refused; nothing was saved. The message is meant for the user."""
+
+
+class SaveConflict(AssessmentError):
+    """Someone else changed what this save would overwrite; nothing was saved."""
+
+    def __init__(self, conflicts: list[edits.Conflict]) -> None:
+        self.conflicts = conflicts
+        names = ", ".join(conflict.label for conflict in conflicts)
+        super().__init__(f"Changed by someone else since this page was loaded: {names}.")
+
+
+CONTEXT_FIELDS = ("company_stage", "customer_segment", "touch_model", "onboarding_weeks")
 
 
 class AlreadySubmitted(AssessmentError):
@@ -44,7 +57,10 @@ def assessment_start(
         key = {"team": team, "year": period.year, "quarter": period.quarter, "model": model}
         try:
             with transaction.atomic():
-                return Assessment.objects.create(**key, created_by=user), True
+                draft = Assessment(**key, created_by=user)
+                draft._history_user = user  # the audit trail names who started it
+                draft.save(force_insert=True)
+                return draft, True
         except IntegrityError:
             # Someone started the same assessment a moment ago: use theirs.
             existing = Assessment.objects.get(**key)
@@ -61,24 +77,47 @@ def _lock_draft(assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def assessment_update_context(*, assessment: Assessment, **context) -> Assessment:
-    allowed = {"company_stage", "customer_segment", "touch_model", "onboarding_weeks"}
-    unknown = set(context) - allowed
+def assessment_update_context(
+    *, assessment: Assessment, shown: dict[str, object] | None = None, **context
+) -> Assessment:
+    """Write the given context fields; `shown` as for answers_save, per field name."""
+    unknown = set(context) - set(CONTEXT_FIELDS)
     if unknown:
         raise AssessmentError(f"Unknown context field(s): {', '.join(sorted(unknown))}.")
     locked = _lock_draft(assessment)
-    for field, value in context.items():
-        setattr(locked, field, value)
-    locked.save(update_fields=[*context, "updated_at"])
+    shown = shown or {}
+    _refuse_conflicts(
+        [
+            edits.FieldEdit(
+                field,
+                str(Assessment._meta.get_field(field).verbose_name),
+                shown.get(field, edits.UNKNOWN),
+                value,
+                getattr(locked, field),
+            )
+            for field, value in context.items()
+        ]
+    )
+    changed = [field for field, value in context.items() if getattr(locked, field) != value]
+    for field in changed:
+        setattr(locked, field, context[field])
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
     return locked
 
 
 @transaction.atomic
 def answers_save(
-    *, assessment: Assessment, answers: dict[Question, tuple[int | None, str | None]]
+    *,
+    assessment: Assessment,
+    answers: dict[Question, tuple[int | None, str | None]],
+    shown: dict[Question, tuple[object, object]] | None = None,
 ) -> None:
     """Save each answer on its own row; None leaves that part of the answer as it was.
 
+    `shown` holds, per question, the (score, note) the person's page showed (edits.UNKNOWN where
+    it did not say). If any part being written was changed by someone else since then, nothing
+    is saved and SaveConflict names each such part with both values.
     Scores cannot be cleared (a radio choice cannot be unpicked); an answer left with neither
     a score nor a note is removed.
     """
@@ -89,6 +128,7 @@ def answers_save(
         if score is not None and not MIN_SCORE <= score <= MAX_SCORE:
             raise AssessmentError(f"The score for {question.code} must be from 1 to 5.")
     existing = {a.question_id: a for a in locked.answers.filter(question__in=list(answers))}
+    _refuse_conflicts(_answer_edits(answers, shown or {}, existing))
     for question, (score, note) in answers.items():
         answer = existing.get(question.pk) or Answer(assessment=locked, question=question)
         before = (answer.score, answer.note)
@@ -103,6 +143,33 @@ def answers_save(
         if answer.pk is None or (answer.score, answer.note) != before:
             answer.save()
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+
+
+def _answer_edits(answers, shown, existing) -> list[edits.FieldEdit]:
+    found = []
+    for question, (score, note) in answers.items():
+        answer = existing.get(question.pk)
+        current_score, current_note = (answer.score, answer.note) if answer else (None, "")
+        shown_score, shown_note = shown.get(question, (edits.UNKNOWN, edits.UNKNOWN))
+        if score is not None:
+            found.append(
+                edits.FieldEdit(
+                    question.code, f"{question.code} score", shown_score, score, current_score
+                )
+            )
+        if note is not None:
+            found.append(
+                edits.FieldEdit(
+                    f"{question.code}-note", f"{question.code} note", shown_note, note, current_note
+                )
+            )
+    return found
+
+
+def _refuse_conflicts(field_edits: list[edits.FieldEdit]) -> None:
+    found = edits.conflicts(field_edits)
+    if found:
+        raise SaveConflict(found)
 
 
 @transaction.atomic
@@ -128,14 +195,13 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     for question in questions:
         answers[question.pk].question_text = question.text
     Answer.objects.bulk_update(answers.values(), ["question_text"])
-    now = timezone.now()
-    updated = Assessment.objects.filter(pk=locked.pk, status=Assessment.Status.DRAFT).update(
-        status=Assessment.Status.SUBMITTED, submitted_by=user, submitted_at=now, updated_at=now
-    )
-    if updated != 1:
-        raise AlreadySubmitted(locked)
+    # Still a draft: _lock_draft holds the row (PostgreSQL) or the write lock (SQLite).
+    locked.status = Assessment.Status.SUBMITTED
+    locked.submitted_by = user
+    locked.submitted_at = timezone.now()
+    locked._history_user = user  # the audit trail names who submitted, request or not
+    locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     model_version_mark_in_use(model=model)
-    locked.refresh_from_db()
     return locked
 
 

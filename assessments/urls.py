@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import views, wizard_views
 
 app_name = "assessments"
 
@@ -9,8 +9,9 @@ urlpatterns = [
     path("assessments/new/", views.assessment_new, name="new"),
     path("assessments/<int:pk>/", views.assessment_report, name="report"),
     path("assessments/<int:pk>/report.pdf", views.assessment_report_pdf, name="report-pdf"),
-    path("assessments/<int:pk>/step/<int:step>/", views.assessment_step, name="step"),
+    path("assessments/<int:pk>/step/<int:step>/", wizard_views.assessment_step, name="step"),
     path("assessments/<int:pk>/submit/", views.assessment_submit, name="submit"),
+    path("assessments/<int:pk>/history/", views.assessment_history, name="history"),
     path("assessments/<int:pk>/export.json", views.assessment_export_json, name="export-json"),
     path("teams/<int:pk>/", views.team_history, name="team"),
     path("organizations/<slug:slug>/export.csv", views.organization_export_csv, name="export-csv"),

@@ -14,12 +14,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import charts, imports, selectors, services
+from assessments import charts, imports, selectors, services, uploads
 from assessments.exports import csv_format, json_format, pdf, svg_radar
-from assessments.forms import ContextForm, DimensionForm, ImportForm, StartForm
+from assessments.forms import ImportForm, StartForm
+from assessments.ids import parse_id
 from assessments.models import Assessment
 from assessments.periods import Quarter, recent_quarters
-from assessments.reports import build_report
+from assessments.reports import Report, build_report
 from assessments.wizard import CONTEXT_STEP, WizardSteps
 from organizations import selectors as scope
 
@@ -51,7 +52,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "page": page,
         "team_rows": [(team, history.get(team.pk, [])) for team in teams_on_page],
         "current_quarter": Quarter.containing(timezone.localdate()),
-        "is_consultant": scope.is_consultant(request.user) or request.user.is_staff,
+        "is_consultant": scope.is_consultant(request.user)
+        or scope.sees_all_organizations(request.user),
         "consulted_ids": set(
             scope.organizations_consulted_by(request.user)
             .filter(pk__in=organizations_on_page)
@@ -72,8 +74,10 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
         "current": current,
     }
     if request.method == "POST":
-        team_id = request.POST.get("team", "")
-        if _is_whole_number(team_id) and not teams.filter(pk=team_id).exists():
+        team_value = request.POST.get("team", "")
+        team_id = parse_id(team_value)
+        digits = team_value.isascii() and team_value.isdigit()
+        if digits and (team_id is None or not teams.filter(pk=team_id).exists()):
             raise Http404("No such team.")
         form = StartForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -91,7 +95,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             else:
                 if not created:
                     messages.info(request, "You already have a draft for this quarter: carry on.")
-                return redirect("assessments:step", pk=assessment.pk, step=1)
+                return redirect("assessments:step", pk=assessment.pk, step=CONTEXT_STEP)
     else:
         initial_team = request.GET.get("team")
         form = StartForm(initial={"team": initial_team} if initial_team else None, **form_kwargs)
@@ -101,92 +105,8 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _is_whole_number(value: str) -> bool:
-    """ASCII digits only: str.isdigit() also accepts "²", which int() refuses."""
-    return value.isascii() and value.isdigit()
-
-
 def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(selectors.assessments_visible_to(request.user), pk=pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def assessment_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
-    assessment = _visible_assessment(request, pk)
-    if assessment.is_submitted:
-        messages.info(request, "This assessment was submitted and can no longer be changed.")
-        return redirect("assessments:report", pk=assessment.pk)
-    sheet = selectors.assessment_sheet(assessment)
-    steps = sheet.steps
-    if not steps.contains(step):
-        raise Http404("No such step.")
-    dimension_index = steps.dimension_index(step)
-    dimension = sheet.dimensions[dimension_index] if dimension_index is not None else None
-
-    form = None
-    if step == CONTEXT_STEP:
-        form = ContextForm(request.POST or None, instance=assessment)
-    elif dimension is not None:
-        form = DimensionForm(
-            request.POST or None,
-            dimension=dimension,
-            questions=list(dimension.questions.all()),
-            scale=list(sheet.model.scale.all()),
-            initial=_dimension_initial(sheet, dimension),
-        )
-
-    if request.method == "POST" and form is not None:
-        if form.is_valid():
-            try:
-                _save_step(assessment, form)
-            except services.AlreadySubmitted:
-                messages.info(
-                    request, "This assessment was submitted meanwhile; nothing was changed."
-                )
-                return redirect("assessments:report", pk=assessment.pk)
-            target = steps.after_save(
-                step, nav=request.POST.get("nav", ""), goto=request.POST.get("goto", "")
-            )
-            if target == step:
-                messages.success(request, "Saved.")
-            return redirect("assessments:step", pk=assessment.pk, step=target)
-        messages.error(request, "Some answers need fixing; nothing on this step was saved.")
-
-    titles = steps.titles([dim.name for dim in sheet.dimensions])
-    ctx = {
-        "assessment": assessment,
-        "sheet": sheet,
-        "step": step,
-        "last_step": steps.last,
-        "steps": titles,
-        "title": titles[step - 1][1],
-        "back_step": steps.previous(step),
-        "progress": steps.percent_done(step),
-        "form": form,
-        "dimension": dimension,
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "assessments/step.html", ctx, status=status)
-
-
-def _save_step(assessment: Assessment, form) -> None:
-    if isinstance(form, ContextForm):
-        services.assessment_update_context(
-            assessment=assessment, **{f: form.cleaned_data[f] for f in ContextForm.Meta.fields}
-        )
-    else:
-        services.answers_save(assessment=assessment, answers=form.answers())
-
-
-def _dimension_initial(sheet: selectors.AssessmentSheet, dimension) -> dict:
-    initial = {}
-    for question in dimension.questions.all():
-        answer = sheet.answers.get(question.pk)
-        if answer:
-            initial[question.code] = str(answer.score) if answer.score else None
-            initial[f"{question.code}-note"] = answer.note
-    return initial
 
 
 @login_required
@@ -211,7 +131,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = build_report(_visible_assessment(request, pk))
-    ctx = report.context
+    ctx = _report_context(report)
     if report.result is not None and report.assessment.is_submitted:
         ctx["radar_figure"] = charts.radar_figure(
             report.result,
@@ -221,6 +141,32 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
             previous_label=report.previous.period.label if report.previous else "",
         )
     return render(request, "assessments/report.html", ctx)
+
+
+def _report_context(report: Report) -> dict:
+    """What the report page and the PDF render, from the report's prepared rows."""
+    return {
+        "assessment": report.assessment,
+        "sheet": report.sheet,
+        "result": report.result,
+        "previous": report.previous,
+        "comparison": report.comparison,
+        "summary_rows": report.summary_rows,
+        "focus": report.focus,
+        "continue_step": report.sheet.resume_step,
+    }
+
+
+@login_required
+@require_GET
+def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.assessment_sheet(_visible_assessment(request, pk))
+    ctx = {
+        "assessment": sheet.assessment,
+        "changes": selectors.assessment_changes(sheet),
+        "continue_step": sheet.resume_step,
+    }
+    return render(request, "assessments/history.html", ctx)
 
 
 @login_required
@@ -241,7 +187,7 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         previous_label=report.previous.period.label if report.previous else "",
     )
     ctx = {
-        **report.context,
+        **_report_context(report),
         "radar_svg": mark_safe(radar),  # built by us from numbers; every label is escaped
         "prepared_by": request.user.get_full_name() or request.user.get_username(),
         "prepared_on": timezone.localdate(),
@@ -290,22 +236,27 @@ def organization_export_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def organization_import(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(scope.organizations_consulted_by(request.user), slug=slug)
     form = ImportForm(request.POST or None, request.FILES or None)
+    if uploads.upload_refused(request):  # stopped while it streamed in: over the size limit
+        ctx = {
+            "organization": organization,
+            "form": ImportForm(),
+            "too_large": uploads.too_large_message(),
+        }
+        return render(request, "assessments/import.html", ctx, status=413)
     problems = []
     if request.method == "POST" and form.is_valid():
-        rows, problems = csv_format.read_csv(form.cleaned_data["file"])
-        if not problems:
-            try:
-                result = imports.assessments_import(
-                    rows=rows,
-                    user=request.user,
-                    organization=organization,
-                    create_teams=form.cleaned_data["create_teams"],
-                )
-            except imports.ImportRejected as rejected:
-                problems = rejected.problems
-            else:
-                messages.success(request, imports.summary(result))
-                return redirect("assessments:dashboard")
+        try:
+            result = imports.assessments_import(
+                rows=csv_format.read_csv(form.cleaned_data["file"]),
+                user=request.user,
+                organization=organization,
+                create_teams=form.cleaned_data["create_teams"],
+            )
+        except imports.ImportRejected as rejected:
+            problems = rejected.problems
+        else:
+            messages.success(request, imports.summary(result))
+            return redirect("assessments:dashboard")
     ctx = {"organization": organization, "form": form, "problems": problems}
     status = 400 if request.method == "POST" else 200
     return render(request, "assessments/import.html", ctx, status=status)

@@ -46,6 +46,12 @@ class WizardSteps:
         """How far through the wizard a step is, for the progress bar."""
         return round(100 * step / self.last)
 
+    def is_review(self, step: int) -> bool:
+        return step == self.review
+
+    def has_back(self, step: int) -> bool:
+        return step > CONTEXT_STEP
+
     def titles(self, dimension_names: Sequence[str]) -> list[tuple[int, str]]:
         names = ["Context", *dimension_names, "Review and submit"]
         return list(enumerate(names, CONTEXT_STEP))

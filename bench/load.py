@@ -126,7 +126,6 @@ def wrk(url: str, session: str, seconds: int, connections: int, method=None, bod
     env = dict(os.environ)
     if method:
         env.update(WRK_METHOD=method, WRK_BODY=body or "")
-    csrf = "b" * 32
     command = [
         "wrk",
         f"-t{min(2, connections)}",
@@ -137,7 +136,7 @@ def wrk(url: str, session: str, seconds: int, connections: int, method=None, bod
         "-s",
         str(REPO / "bench" / "wrk_stats.lua"),
         "-H",
-        f"Cookie: sessionid={session}; csrftoken={csrf}",
+        f"Cookie: sessionid={session}",
         url,
     ]
     output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout

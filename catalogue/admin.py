@@ -15,6 +15,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue import services
 from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLevel
@@ -100,7 +101,7 @@ class ScaleLevelInline(FreezableInline):
 
 
 @admin.register(MaturityModel)
-class MaturityModelAdmin(StructureAdminMixin, admin.ModelAdmin):
+class MaturityModelAdmin(StructureAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "version", "code", "status", "published_at", "structure")
     list_filter = ("status",)
     inlines = (DimensionInline, BandInline, ScaleLevelInline)
@@ -155,7 +156,7 @@ class QuestionInline(FreezableInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(StructureAdminMixin, admin.ModelAdmin):
+class DimensionAdmin(StructureAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "model", "order")
     list_filter = ("model",)
     list_select_related = ("model",)

@@ -10,6 +10,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class MaturityModelQuerySet(models.QuerySet):
@@ -45,11 +46,13 @@ class MaturityModel(models.Model):
     # A new value on every change to the version or anything in it (see signals.py), so each
     # worker can keep the structure in memory and know when its copy is out of date.
     structure_version = models.UUIDField(default=uuid.uuid4, editable=False)
-    # Set when the first assessment against this version is submitted (services.mark_in_use),
+    # Set when the first assessment against this version is submitted
+    # (services.model_version_mark_in_use),
     # so the freeze rule needs no look into the assessments that depend on this app.
     in_use_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MaturityModelManager()
+    history = HistoricalRecords(excluded_fields=["structure_version"])
 
     class Meta:
         db_table = "assessments_maturitymodel"
@@ -93,6 +96,7 @@ class Dimension(models.Model):
     description = models.TextField(blank=True)
 
     objects = DimensionManager()
+    history = HistoricalRecords()
 
     STRUCTURAL_FIELDS = ("model", "code", "order", "name")  # past reports show the name
 
@@ -134,6 +138,7 @@ class Question(models.Model):
     guidance = models.TextField(blank=True)
 
     objects = QuestionManager()
+    history = HistoricalRecords()
 
     # Wording and guidance stay editable: answers keep the text as it was asked.
     STRUCTURAL_FIELDS = ("dimension", "code", "order")
@@ -176,6 +181,7 @@ class Band(models.Model):
     tone = models.CharField(max_length=10, choices=Tone.choices)
 
     objects = BandManager()
+    history = HistoricalRecords()
 
     STRUCTURAL_FIELDS = ("model", "min_total", "max_total", "label", "tone")
 
@@ -213,6 +219,7 @@ class ScaleLevel(models.Model):
     label = models.CharField(max_length=60)
 
     objects = ScaleLevelManager()
+    history = HistoricalRecords()
 
     STRUCTURAL_FIELDS = ("model", "value")  # the legend's labels stay editable
 

@@ -16,6 +16,8 @@ from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLeve
 from catalogue.scoring import ScoringError, check_bands
 from catalogue.selectors import model_spec, model_with_structure
 
+BASELINE_REASON = "installed from the fixture"
+
 _NUMBERED_VERSION = re.compile(r"^v(\d+)$")
 
 
@@ -91,6 +93,21 @@ def model_version_publish(*, model: MaturityModel) -> MaturityModel:
     return model
 
 
+def model_version_record_baseline(*, model: MaturityModel) -> None:
+    """Start the audit trail of a version loaded from a fixture (loaddata records no history),
+    so the first edit in admin shows what the wording was before."""
+    parts = [
+        [model],
+        list(model.dimensions.all()),
+        list(Question.objects.filter(dimension__model=model)),
+        list(model.bands.all()),
+        list(model.scale.all()),
+    ]
+    for rows in parts:
+        if rows:
+            type(rows[0]).history.bulk_history_create(rows, default_change_reason=BASELINE_REASON)
+
+
 def model_version_mark_in_use(*, model: MaturityModel) -> None:
     """Record the first submission against a version: from then on its structure is frozen."""
     MaturityModel.objects.filter(pk=model.pk, in_use_since__isnull=True).update(
@@ -137,8 +154,16 @@ def structure_part_save(*, part: StructurePart) -> StructurePart:
         if changed:
             for version in {_version_of(stored), _version_of(part)} - {None}:
                 _refuse_if_frozen(version, f"change the {', '.join(changed)} of a part of")
-    part.save()
+    if isinstance(part, MaturityModel) and stored is not None:
+        # Never write back the lifecycle fields as this (possibly older) copy holds them: a
+        # submission may have marked the version in use since it was read.
+        part.save(update_fields=_EDITABLE_VERSION_FIELDS)
+    else:
+        part.save()
     return part
+
+
+_EDITABLE_VERSION_FIELDS = ("code", "version", "title", "source_credit")
 
 
 @transaction.atomic
@@ -153,7 +178,8 @@ def structure_part_delete(*, part: StructurePart) -> None:
 def _refuse_if_frozen(version: MaturityModel | None, doing: str) -> None:
     if version is None:
         return
-    current = MaturityModel.objects.get(pk=version.pk)
+    # Locked until the change commits, so a submission cannot freeze it in between unseen.
+    current = MaturityModel.objects.select_for_update().get(pk=version.pk)
     if current.is_structure_frozen:
         raise StructureFrozen(
             f"{current} is frozen (published or in use): you cannot {doing} it. "

@@ -7,6 +7,7 @@ SQLite file. Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABAS
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -19,9 +20,36 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+def is_set(name: str) -> bool:
+    """A blank value (as in a systemd unit or an .env template) means "not set": the default."""
+    return bool(os.environ.get(name, "").strip())
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return env.bool(name) if is_set(name) else default
+
+
+def env_int(name: str, default: int) -> int:
+    return env.int(name) if is_set(name) else default
+
+
+def env_str(name: str, default: str) -> str:
+    return env.str(name) if is_set(name) else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Comma-separated, spaces around items ignored: "a.example, b.example" is two hosts."""
+    if not is_set(name):
+        return default
+    return [item.strip() for item in env.list(name) if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+# Read as it is: django-environ would take a value starting with "$" (as about one Django
+# generated key in fifty does) for the name of another variable.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -30,10 +58,8 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
-ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
-)
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +73,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "django_structlog",
+    "simple_history",
+    "axes",  # sign-in throttling (organizations/throttle.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # two-factor sign-in (organizations/two_factor.py)
     "maturity",
     "catalogue",
     "organizations",
@@ -55,15 +85,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "maturity.privacy.PrivateByDefaultMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
+    # 413 for a body over the upload limit before anything reads it (assessments/uploads.py).
+    "assessments.uploads.RequestSizeLimitMiddleware",
+    # Sign-in: the second factor before any page; axes last (turns a refused sign-in into 429).
+    "django_otp.middleware.OTPMiddleware",
+    "organizations.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "maturity.urls"
@@ -88,7 +127,7 @@ WSGI_APPLICATION = "maturity.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env.int("DJANGO_DB_CONN_MAX_AGE", default=60),
+        conn_max_age=env_int("DJANGO_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -98,6 +137,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No statement runs, and no lock is waited for, long enough to hold a worker past its
+    # timeout: the request fails cleanly instead, and its transaction rolls back.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={env_int('DJANGO_DB_STATEMENT_TIMEOUT_MS', 20000)} "
+        f"-c lock_timeout={env_int('DJANGO_DB_LOCK_TIMEOUT_MS', 10000)}"
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -106,17 +152,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Every authenticate() asks the throttle first (axes), then checks the password by the
+# normalised username (organizations/signin.py). See README, "Sign-in".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "organizations.backends.UsernameBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Bootstrap and plotly.js come from their npm packages (see package.json), served as the app's
 # own static files. Nothing is loaded from a CDN.
 STATICFILES_DIRS = [
@@ -157,23 +210,101 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+# Browser features the app never uses, switched off for every page (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+}
+# The CSRF token lives in the session, not in a cookie of its own.
+CSRF_USE_SESSIONS = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script ever reads the cookie
 
-# Sign-in throttling: failed attempts per username and per address within the window.
-SIGN_IN_WINDOW_SECONDS = env.int("DJANGO_SIGN_IN_WINDOW_SECONDS", default=900)
-SIGN_IN_MAX_FAILURES_PER_USERNAME = env.int("DJANGO_SIGN_IN_MAX_PER_USERNAME", default=5)
-SIGN_IN_MAX_FAILURES_PER_ADDRESS = env.int("DJANGO_SIGN_IN_MAX_PER_ADDRESS", default=20)
+# Sign-in throttling (django-axes with our handler, organizations/throttle.py): failed
+# passwords per username from one client address within the window, and per address.
+if is_set("DJANGO_SIGN_IN_MAX_PER_USERNAME"):
+    raise ImproperlyConfigured(
+        "DJANGO_SIGN_IN_MAX_PER_USERNAME is gone: failures now count per username and client "
+        "address. Set DJANGO_SIGN_IN_MAX_PER_USERNAME_AND_ADDRESS instead (see the README)."
+    )
+SIGN_IN_WINDOW_SECONDS = env_int("DJANGO_SIGN_IN_WINDOW_SECONDS", 900)
+SIGN_IN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS = env_int(
+    "DJANGO_SIGN_IN_MAX_PER_USERNAME_AND_ADDRESS", 5
+)
+SIGN_IN_MAX_FAILURES_PER_ADDRESS = env_int("DJANGO_SIGN_IN_MAX_PER_ADDRESS", 100)
+# Where the client's address is: a request.META key such as HTTP_X_FORWARDED_FOR, set by the
+# proxy in front of the app, and how many proxies append to it. Default: the connection's.
+SIGN_IN_CLIENT_IP_HEADER = env_str("DJANGO_CLIENT_IP_HEADER", "REMOTE_ADDR")
+SIGN_IN_TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 1)
+AXES_HANDLER = "organizations.throttle.SignInThrottle"
+AXES_FAILURE_LIMIT = SIGN_IN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = "organizations.throttle.cool_off"
+AXES_USERNAME_CALLABLE = "organizations.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "organizations.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "organizations.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # the handler clears the username's failures from that address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused tries do not extend a lock
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every counted failure, listed in admin
+
+# Two-factor sign-in (TOTP) for staff and superusers; superusers must set it up when this is on.
+REQUIRE_2FA_FOR_SUPERUSERS = env_bool("DJANGO_REQUIRE_2FA_FOR_SUPERUSERS", False)
+OTP_TOTP_ISSUER = "Onboarding Maturity"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin lists devices, never their secrets
+
+# E-mail (password reset links). DJANGO_EMAIL_URL, e.g. smtp+tls://user:password@host:587,
+# or the DJANGO_EMAIL_* variables; the console (stdout) in development.
+if is_set("DJANGO_EMAIL_URL"):
+    globals().update(env.email_url("DJANGO_EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env_str(
+        "DJANGO_EMAIL_BACKEND",
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend",
+    )
+    EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+    EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")  # as written
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Onboarding Maturity <noreply@localhost>")
+
+# Uploads (assessments/uploads.py): a CSV import of at most IMPORT_MAX_BYTES. A request whose
+# declared body is over REQUEST_MAX_BYTES (the file plus room for the form around it) gets 413
+# before a byte is read; a file passing the limit is stopped while it streams in; within the
+# limit an upload is held in memory, never written to a temporary file. Set the proxy's body
+# limit (nginx: client_max_body_size) a little above IMPORT_MAX_BYTES too; see the README.
+IMPORT_MAX_BYTES = env_int("DJANGO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+REQUEST_MAX_BYTES = IMPORT_MAX_BYTES + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440  # form fields other than files: Django's 2.5 MB, said here
+FILE_UPLOAD_HANDLERS = [
+    "assessments.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Behind a TLS-terminating proxy in production.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 
@@ -182,7 +313,7 @@ if not DEBUG:
 # warnings and errors from anywhere.
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG  # request_started: below INFO
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # behind a proxy it is the proxy's; and personal
-LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -196,6 +327,7 @@ LOGGING = {
                 structlog.stdlib.add_log_level,
                 structlog.processors.TimeStamper(fmt="iso", utc=True),
                 structlog.stdlib.ExtraAdder(),
+                structlog.processors.format_exc_info,  # a traceback as text in "exception"
             ],
         },
     },
@@ -207,6 +339,7 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # our own sign_in_* lines say what matters
     },
 }
 structlog.configure(

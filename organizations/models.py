@@ -6,8 +6,33 @@ app without their data moving (see migrations/0001_initial.py).
 
 from __future__ import annotations
 
+import simple_history
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class AssignmentHistory(HistoricalRecords):
+    """History of a model with assignments (many-to-many to people), whichever side changes.
+
+    An assignment changed from the person's side (user.led_teams.add(team)) is recorded on each
+    team or organization it touched, as if changed from that side; the library alone would try
+    to record it on the person.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, model=None, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if action == "pre_clear":
+            owners = model.objects.filter(**{attr: instance})
+            instance._cleared_assignments = list(owners)
+        elif action in ("post_add", "post_remove"):
+            for owner in model.objects.filter(pk__in=pk_set or ()):
+                self.create_historical_record(owner, "~")
+        elif action == "post_clear":
+            for owner in getattr(instance, "_cleared_assignments", ()):
+                self.create_historical_record(owner, "~")
 
 
 class Organization(models.Model):
@@ -16,10 +41,17 @@ class Organization(models.Model):
     consultants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="client_organizations"
     )
+    history = AssignmentHistory(m2m_fields=[consultants])
 
     class Meta:
         db_table = "assessments_organization"
         ordering = ["name"]
+        permissions = [
+            (
+                "view_all_organizations",
+                "Can see every organization's teams and assessments (platform admin)",
+            )
+        ]
         # Dashboards list teams by organization name: walk this index instead of sorting all.
         indexes = [models.Index(fields=["name"], name="organization_name")]
 
@@ -32,6 +64,7 @@ class Team(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
     leads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="led_teams")
+    history = AssignmentHistory(m2m_fields=[leads])
 
     class Meta:
         db_table = "assessments_team"
@@ -45,19 +78,12 @@ class Team(models.Model):
         return f"{self.organization.name} / {self.name}"
 
 
-class FailedSignIn(models.Model):
-    """A failed sign-in, kept for the throttling window (in the database: servers are stateless)."""
-
-    username = models.CharField(max_length=150)
-    address = models.GenericIPAddressField(null=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        db_table = "assessments_failedsignin"
-        indexes = [
-            models.Index(fields=["username", "at"], name="failed_signin_username"),
-            models.Index(fields=["address", "at"], name="failed_signin_address"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M}"
+# Who may do what is part of the audit trail too: each person's staff and superuser flags,
+# groups and permissions, and each group's permissions (never a password hash).
+simple_history.register(
+    User,
+    app="organizations",
+    m2m_fields=["groups", "user_permissions"],
+    excluded_fields=["password", "last_login"],
+)
+simple_history.register(Group, app="organizations", m2m_fields=["permissions"])

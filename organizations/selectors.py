@@ -6,13 +6,26 @@ from django.db.models import Q, QuerySet
 
 from organizations.models import Organization, Team
 
+SEE_ALL_ORGANIZATIONS = "organizations.view_all_organizations"
+
+
+def sees_all_organizations(user) -> bool:
+    """Platform admins: superusers, and staff granted the "see all organizations" permission.
+
+    The staff flag alone opens Django admin (as far as its permissions go), never client data.
+    """
+    if not user.is_authenticated or not user.is_staff:
+        return False  # no permission lookup (two queries) for leads and consultants
+    return user.is_superuser or user.has_perm(SEE_ALL_ORGANIZATIONS)
+
 
 def teams_visible_to(user) -> QuerySet[Team]:
-    """Admins see every team; team leads the teams they lead; consultants their clients' teams."""
+    """Platform admins see every team; team leads the teams they lead; consultants their
+    clients' teams. Anyone else, staff included, sees none."""
     if not user.is_authenticated:
         return Team.objects.none()
     teams = Team.objects.select_related("organization")
-    if user.is_staff:
+    if sees_all_organizations(user):
         return teams
     return teams.filter(
         Q(pk__in=user.led_teams.values("pk"))
@@ -26,10 +39,11 @@ def organizations_visible_to(user) -> QuerySet[Organization]:
 
 
 def organizations_consulted_by(user) -> QuerySet[Organization]:
-    """Organizations whose answers the user may import: consultants' clients; all for admins."""
+    """Organizations whose answers the user may import: consultants' clients; all for platform
+    admins."""
     if not user.is_authenticated:
         return Organization.objects.none()
-    if user.is_staff:
+    if sees_all_organizations(user):
         return Organization.objects.all()
     return user.client_organizations.all()
 

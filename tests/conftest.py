@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -33,7 +35,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     once per test process, and kept by every test's rollback (transactional tests, which empty
     the database, load it again through model_v0_tx)."""
     with django_db_blocker.unblock():
-        call_command("loaddata", "model_v0", verbosity=0)
+        call_command("install_model", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -151,3 +153,63 @@ def submitted_assessment(model_v0, team_a, lead_a) -> Assessment:
 def model_v0_tx(transactional_db) -> MaturityModel:
     call_command("loaddata", "model_v0", verbosity=0)
     return MaturityModel.objects.get_by_natural_key("customer-onboarding", "v0")
+
+
+class _FormReader(HTMLParser):
+    """The fields a browser would submit from one form of a page, as the page renders them."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.fields = form_id, False, {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "name" not in attrs and tag != "option":
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                return
+            if kind in {"radio", "checkbox"}:
+                if "checked" in attrs:
+                    self.fields[attrs["name"]] = attrs.get("value", "on")
+                return
+            self.fields[attrs["name"]] = attrs.get("value", "")
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.fields[self._textarea] = ""
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.fields.setdefault(self._select, None)
+        elif (
+            tag == "option"
+            and self._select
+            and (self.fields[self._select] is None or "selected" in attrs)
+        ):
+            self.fields[self._select] = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            if self._textarea and self.fields[self._textarea].startswith("\n"):
+                self.fields[self._textarea] = self.fields[self._textarea][1:]  # as browsers do
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def page_form(response, form_id: str = "wizard-form") -> dict[str, str]:
+    """What submitting the page's form sends, before the person changes anything."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    assert reader.fields, f"no form #{form_id} on the page"
+    return {name: value for name, value in reader.fields.items() if value is not None}

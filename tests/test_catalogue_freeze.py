@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.periods import Quarter
 from assessments.services import assessment_start, assessment_submit
@@ -17,6 +18,7 @@ from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLeve
 from catalogue.services import (
     StructureFrozen,
     model_version_duplicate,
+    model_version_mark_in_use,
     structure_part_delete,
     structure_part_save,
 )
@@ -66,6 +68,29 @@ def test_nothing_can_be_added_to_a_frozen_version(model_v0, new_part):
     with pytest.raises(StructureFrozen, match="Duplicate it as a new draft version"):
         structure_part_save(part=new_part(model_v0))
     assert (Question.objects.count(), Dimension.objects.count(), Band.objects.count()) == counts
+
+
+@pytest.mark.parametrize("status", ["draft", "published", "retired"])
+@pytest.mark.parametrize("in_use", [False, True])
+def test_the_frozen_queryset_and_the_model_property_agree(model_v0, status, in_use):
+    version = model_version_duplicate(source=model_v0)
+    MaturityModel.objects.filter(pk=version.pk).update(
+        status=status, in_use_since=timezone.now() if in_use else None
+    )
+    version.refresh_from_db()
+    expected = status != "draft" or in_use
+    assert version.is_structure_frozen is expected
+    assert MaturityModel.objects.frozen().filter(pk=version.pk).exists() is expected
+    assert MaturityModel.objects.open_for_structure_changes().filter(pk=version.pk).exists() is (
+        not expected
+    )
+
+
+def test_saving_an_older_copy_of_a_version_never_unfreezes_it(draft_version):
+    older = MaturityModel.objects.get(pk=draft_version.pk)  # read before the first submission
+    model_version_mark_in_use(model=draft_version)
+    structure_part_save(part=older)  # e.g. admin saving the page it loaded earlier
+    assert MaturityModel.objects.get(pk=draft_version.pk).in_use_since is not None
 
 
 def test_parts_can_be_added_to_a_draft_version(draft_version):
@@ -165,13 +190,25 @@ def adding_a_question(client, model) -> tuple[str, dict]:
     return url, data
 
 
-def test_a_version_frozen_while_its_admin_page_was_open_gets_no_new_question(
+def test_a_submission_landing_while_admin_saves_a_draft_stops_the_new_question(
     client, admin_user, draft_version
 ):
+    """Admin checked the version was open; a first submission lands just before each save
+    reaches the service, which refuses under its lock; admin says nothing was saved."""
     client.force_login(admin_user)
     url, data = adding_a_question(client, draft_version)
-    MaturityModel.objects.filter(pk=draft_version.pk).update(status="published")
-    client.post(url, data)
+    real_save = services.structure_part_save
+
+    def submission_lands_first(*, part):
+        model_version_mark_in_use(model=draft_version)
+        return real_save(part=part)
+
+    with mock.patch.object(services, "structure_part_save", side_effect=submission_lands_first):
+        response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert len(messages) == 1 and messages[0].startswith("Nothing was saved: ")
+    assert "is frozen (published or in use)" in messages[0]
     assert not Question.objects.filter(dimension__model=draft_version, code="VO-6").exists()
 
 

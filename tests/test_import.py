@@ -15,6 +15,8 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError
 from django.urls import reverse
 
+from assessments import imports
+from assessments.exports.csv_format import defuse
 from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
 from assessments.services import assessment_start, assessment_submit
@@ -199,7 +201,9 @@ def test_an_assessment_that_already_exists_rejects_the_file(
 
 
 def test_a_database_error_half_way_writes_nothing(tmp_path, model_v0):
-    path = write(tmp_path, assessment_rows() + assessment_rows(team="Second"))
+    # Answers go in ANSWER_BATCH at a time: enough assessments for a second batch to fail.
+    teams = imports.ANSWER_BATCH // len(CODES) + 1
+    path = write(tmp_path, [row for n in range(teams) for row in assessment_rows(team=f"T{n}")])
     real_bulk_create = Answer.objects.bulk_create
     calls = []
 
@@ -389,14 +393,16 @@ def test_import_takes_the_defusing_apostrophe_off_every_formula_start(
         "CX-2": "'just a quote",  # an apostrophe before anything else stays
         "MP-5": f"'{prefix}1+1, then more",
     }
+    # A name may start like a formula; a name starting with a tab or a carriage return is
+    # refused (a control character, see test_a_defused_control_character_in_a_name_is_refused).
+    team = f"{prefix}Renewals" if prefix.isprintable() else "Renewals"
     rows = [
-        ["Acme Corp", f"'{prefix}Renewals", 2026, 2, "v0", code, 3, notes.get(code, "")]
-        for code in CODES
+        ["Acme Corp", defuse(team), 2026, 2, "v0", code, 3, notes.get(code, "")] for code in CODES
     ]
     client.force_login(consultant)
     assert upload(client, "acme", csv_text(rows), create_teams=True).status_code == 302
     assessment = Assessment.objects.get()
-    assert assessment.team.name == f"{prefix}Renewals"
+    assert assessment.team.name == team
     stored = dict(
         Answer.objects.filter(question__code__in=notes).values_list("question__code", "note")
     )
@@ -405,6 +411,21 @@ def test_import_takes_the_defusing_apostrophe_off_every_formula_start(
         "CX-2": "'just a quote",
         "MP-5": f"{prefix}1+1, then more",
     }
+
+
+@pytest.mark.parametrize("prefix", ["\t", "\r"], ids=repr)
+def test_a_defused_control_character_in_a_name_is_refused(
+    client, consultant, model_v0, acme, prefix
+):
+    rows = [["Acme Corp", f"'{prefix}Renewals", 2026, 2, "v0", code, 3, ""] for code in CODES]
+    client.force_login(consultant)
+    response = upload(client, "acme", csv_text(rows), create_teams=True)
+    assert response.status_code == 400
+    assert (
+        f"Line 2, column <code>team</code>: contains a control character (U+{ord(prefix):04X})"
+        in response.content.decode()
+    )
+    assert not Team.objects.filter(name__endswith="Renewals").exists()
 
 
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES, ids=repr)
@@ -479,3 +500,169 @@ def test_an_upload_with_a_too_long_note_is_refused_by_line_and_column(
         in response.content.decode()
     )
     assert not Assessment.objects.exists() and not Answer.objects.exists()
+
+
+# --- Numbers: ASCII digits only -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("index", "old", "bad", "column"),
+    [
+        (2, ",2026,", "٢٠٢٦", "year"),  # Arabic-Indic digits
+        (2, ",2026,", "２０２６", "year"),  # fullwidth digits
+        (2, ",2,v0", "３", "quarter"),
+        (5, ",3,", "٣", "score"),
+        (5, ",3,", "３", "score"),
+        (5, ",3,", "+3", "score"),
+    ],
+    ids=repr,
+)
+def test_numbers_must_be_written_with_ascii_digits(tmp_path, model_v0, index, old, bad, column):
+    rows = assessment_rows()
+    rows[index] = rows[index].replace(old, old.replace(old.strip(",").split(",")[0], bad), 1)
+    errors = rejected(write(tmp_path, rows))
+    assert (
+        f"line {index + 2}, column {column}: {bad!r} is not a whole number written with the "
+        "digits 0-9" in errors
+    )
+
+
+def test_numbers_with_leading_zeros_are_read_as_numbers(tmp_path, model_v0):
+    rows = [row.replace(",2,v0,", ",02,v0,").replace(",3,", ",03,") for row in assessment_rows()]
+    run_import(write(tmp_path, rows))
+    assert Assessment.objects.get().quarter == 2
+    assert set(Answer.objects.values_list("score", flat=True)) == {3}
+
+
+# --- Line endings, quotes and Excel's sep= line -------------------------------------------------
+
+
+def rows_with_a_two_line_note(team: str) -> list[list[object]]:
+    rows = [["Acme Corp", team, 2026, 2, "v0", code, 4, ""] for code in CODES]
+    rows[1][7] = "first line\nsecond line, with a comma"
+    return rows
+
+
+def test_a_file_with_old_mac_line_endings_imports_like_one_with_standard_endings(
+    client, consultant, model_v0, acme, team_a, team_b
+):
+    client.force_login(consultant)
+    standard = csv_text(rows_with_a_two_line_note(team_a.name)).replace("\n", "\r\n")
+    # The note's own line break is inside quotes: it stays a line feed, only row ends are CR.
+    mac = csv_text(rows_with_a_two_line_note(team_b.name)).replace('"\n', '"\r')
+    assert "\n" in mac and not mac.replace("first line\nsecond", "").count("\n")
+    assert upload(client, "acme", standard).status_code == 302
+    assert upload(client, "acme", mac).status_code == 302
+    answers = {
+        team: list(
+            Answer.objects.filter(assessment__team=team)
+            .order_by("question__code")
+            .values_list("question__code", "score", "note")
+        )
+        for team in (team_a, team_b)
+    }
+    assert answers[team_a] == answers[team_b]
+    assert ("VO-2", 4, "first line\nsecond line, with a comma") in answers[team_b]
+
+
+def test_a_line_ending_in_a_lone_carriage_return_among_line_feeds_is_named(tmp_path, model_v0):
+    rows = assessment_rows()
+    rows[3] = rows[3].replace(",3,\n", ",3,first\rsecond\n")
+    errors = rejected(write(tmp_path, rows))
+    assert (
+        "line 5, column row: this line ends with a carriage return alone (CR, old Mac line "
+        "endings) but the header line ends with a line feed" in errors
+    )
+    assert "newline=''" not in errors and "new-line character" not in errors
+
+
+@pytest.mark.parametrize("rows_after", [40, 400], ids=["at the end of the file", "a long file"])
+def test_an_unclosed_quote_names_the_line_where_the_quoted_value_starts(
+    tmp_path, model_v0, rows_after
+):
+    rows = assessment_rows(team="First")
+    rows[3] = rows[3].replace(",3,\n", ',3,"never closed\n')  # line 5
+    for n in range(rows_after // 20):
+        rows += assessment_rows(team=f"Team {n}")
+    errors = rejected(write(tmp_path, rows))
+    assert "line 5, column note: the double quote that starts this value is never closed" in errors
+    assert "has no answer" not in errors and "field limit" not in errors
+    assert len(errors.strip().splitlines()) == 1, errors
+
+
+def test_an_unclosed_quote_in_a_name_names_its_column(tmp_path, model_v0):
+    rows = assessment_rows()
+    rows[7] = rows[7].replace("Initech,Onboarding,", 'Initech,"Onboarding,')  # line 9
+    errors = rejected(write(tmp_path, rows))
+    assert "line 9, column team: the double quote that starts this value is never closed" in errors
+
+
+def test_text_after_a_closing_quote_is_named_by_line_and_column(tmp_path, model_v0):
+    rows = assessment_rows()
+    rows[2] = rows[2].replace("Initech,", '"Init"ech,')  # line 4
+    errors = rejected(write(tmp_path, rows))
+    assert "line 4, column organization: the value goes on after its closing double quote" in errors
+
+
+def test_an_excel_sep_line_is_skipped_and_still_counted_as_a_line(tmp_path, model_v0):
+    run_import(write(tmp_path, assessment_rows(), header="sep=,\n" + HEADER))
+    assert Answer.objects.count() == len(CODES)
+    Assessment.objects.all().delete()
+
+    rows = assessment_rows()
+    rows[1] = rows[1].replace(",3,", ",7,")  # the file's line 4: sep=, header, two rows
+    errors = rejected(write(tmp_path, rows, header="SEP=,\r\n" + HEADER))
+    assert "line 4, column score: 7 is outside 1 to 5" in errors
+
+
+def test_a_sep_line_naming_another_separator_is_explained(tmp_path, model_v0):
+    lines = [row.replace(",", ";") for row in assessment_rows()]
+    errors = rejected(write(tmp_path, lines, header="sep=;\n" + HEADER.replace(",", ";")))
+    assert (
+        "line 1, column header: the first line, sep=;, says the columns are separated by ';'"
+        in errors
+    )
+
+
+# --- Names: no control or text-direction characters; notes: tabs and line breaks only ----------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("organization", "Init\x07ech", "contains a control character (U+0007)"),
+        ("team", "Onboard\x1bing", "contains a control character (U+001B)"),
+        ("team", "On\tboarding", "contains a control character (U+0009)"),
+        ("team", "On\nboarding", "contains a control character (U+000A)"),
+        ("organization", "Init\x85ech", "contains a control character (U+0085)"),
+        ("team", "\u202eOnboarding", "contains a text-direction control character (U+202E)"),
+        ("team", "On\u202aboarding", "contains a text-direction control character (U+202A)"),
+        ("organization", "Initech\u2066", "contains a text-direction control character (U+2066)"),
+        ("team", "Onboarding\u2069", "contains a text-direction control character (U+2069)"),
+    ],
+    ids=repr,
+)
+def test_control_and_text_direction_characters_in_names_are_refused(
+    tmp_path, model_v0, column, value, message
+):
+    rows = [["Initech", "Onboarding", 2026, 2, "v0", code, 3, ""] for code in CODES]
+    rows[4][HEADER.split(",").index(column)] = value  # line 6
+    path = tmp_path / "answers.csv"
+    path.write_text(csv_text(rows), encoding="utf-8", newline="")
+    errors = rejected(path)
+    assert f"line 6, column {column}: {message}" in errors
+    assert not Organization.objects.exists()
+
+
+def test_notes_keep_tabs_and_line_breaks_but_refuse_other_control_characters(tmp_path, model_v0):
+    rows = [["Initech", "Onboarding", 2026, 2, "v0", code, 3, ""] for code in CODES]
+    rows[0][7] = "one\ttwo\nthree\r\nfour"
+    path = tmp_path / "answers.csv"
+    path.write_text(csv_text(rows), encoding="utf-8", newline="")
+    run_import(path)
+    assert Answer.objects.get(question__code="VO-1").note == "one\ttwo\nthree\nfour"
+    Assessment.objects.all().delete()
+
+    rows[2][7] = "page\x0cbreak"  # line 6: the first note takes lines 2 to 4
+    path.write_text(csv_text(rows), encoding="utf-8", newline="")
+    assert "line 6, column note: contains a control character (U+000C)" in rejected(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -97,5 +98,9 @@ def test_install_model_keeps_admin_edits(model_v0):
 
 
 def test_install_model_loads_v0_into_an_empty_database(db):
-    call_command("install_model", verbosity=0)
+    MaturityModel.objects.all().delete()  # the test database comes with v0 installed
+    assert counts() == (0, 0, 0, 0, 0)
+    out = io.StringIO()
+    call_command("install_model", stdout=out)
     assert counts() == (1, 4, 20, 3, 5)
+    assert "Installed model customer-onboarding v0 from model_v0.json." in out.getvalue()

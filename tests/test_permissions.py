@@ -8,25 +8,36 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
 from assessments.services import assessment_start
-from tests.conftest import fill
+from tests.conftest import fill, make_user
 
-PEOPLE = ["anonymous", "lead_a", "lead_b", "consultant", "outside_consultant", "admin_user"]
+PEOPLE = [
+    "anonymous",
+    "lead_a",
+    "lead_b",
+    "consultant",
+    "outside_consultant",
+    "admin_user",
+    "staff_user",  # the staff flag, no assignment, no permission: admin pages only
+    "platform_admin",  # staff with the "see all organizations" permission, not a superuser
+]
 LOGIN = "login"
 
 
-def expect(anonymous, lead_a, lead_b, consultant, outside_consultant, admin_user):
-    return dict(
-        zip(
-            PEOPLE,
-            (anonymous, lead_a, lead_b, consultant, outside_consultant, admin_user),
-            strict=True,
-        )
-    )
+def expect(
+    anonymous, lead_a, lead_b, consultant, outside_consultant, admin_user, staff=None, platform=None
+):
+    """Staff without an assignment see what an outside consultant sees of Acme unless said
+    otherwise; a platform admin sees what a superuser sees."""
+    outcomes = (anonymous, lead_a, lead_b, consultant, outside_consultant, admin_user)
+    staff = outside_consultant if staff is None else staff
+    platform = admin_user if platform is None else platform
+    return dict(zip(PEOPLE, (*outcomes, staff, platform), strict=True))
 
 
 OPEN = expect(200, 200, 200, 200, 200, 200)
@@ -39,7 +50,17 @@ MATRIX = {
     "healthz": ("get", lambda d: [], OPEN),
     "login": ("get", lambda d: [], OPEN),
     "logout": ("post", lambda d: [], expect(302, 302, 302, 302, 302, 302)),
-    "admin:index": ("get", lambda d: [], expect(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200)),
+    # Sign-in pages (tests/test_sign_in.py, tests/test_two_factor.py): the code page sends
+    # anyone without a device on; only staff set up two-factor sign-in.
+    "two-factor-verify": ("get", lambda d: [], expect(LOGIN, 302, 302, 302, 302, 302)),
+    "two-factor-setup": ("get", lambda d: [], expect(LOGIN, 404, 404, 404, 404, 200, 200)),
+    "password_change": ("get", lambda d: [], SIGNED_IN),
+    "password_change_done": ("get", lambda d: [], SIGNED_IN),
+    "password_reset": ("get", lambda d: [], OPEN),
+    "password_reset_done": ("get", lambda d: [], OPEN),
+    "password_reset_confirm": ("get", lambda d: ["MQ", "not-a-token"], OPEN),
+    "password_reset_complete": ("get", lambda d: [], OPEN),
+    "admin:index": ("get", lambda d: [], expect(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200)),
     "assessments:dashboard": ("get", lambda d: [], SIGNED_IN),
     "assessments:new": ("get", lambda d: [], SIGNED_IN),
     "assessments:report": ("get", lambda d: [d["submitted"].pk], TEAM_A_PAGE),
@@ -47,6 +68,7 @@ MATRIX = {
     "assessments:step": ("get", lambda d: [d["draft"].pk, 2], TEAM_A_PAGE),
     "assessments:submit": ("post", lambda d: [d["draft"].pk], TEAM_A_POST),
     "assessments:export-json": ("get", lambda d: [d["submitted"].pk], TEAM_A_PAGE),
+    "assessments:history": ("get", lambda d: [d["draft"].pk], TEAM_A_PAGE),
     "assessments:team": ("get", lambda d: [d["submitted"].team_id], TEAM_A_PAGE),
     # Everyone with a team in Acme may export Acme, but only the rows they may see.
     "assessments:export-csv": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
@@ -80,10 +102,36 @@ def data(model_v0, team_a, lead_a, team_g, submitted_assessment):
     return {"submitted": submitted_assessment, "draft": draft}
 
 
+@pytest.fixture
+def staff_user(db):
+    return make_user("staff", is_staff=True)
+
+
+@pytest.fixture
+def platform_admin(db):
+    user = make_user("platform", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(
+            codename="view_all_organizations", content_type__app_label="organizations"
+        )
+    )
+    return user
+
+
 @pytest.mark.parametrize("person", PEOPLE)
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_permission_matrix(
-    request, client, data, lead_b, consultant, outside_consultant, admin_user, person, url_name
+    request,
+    client,
+    data,
+    lead_b,
+    consultant,
+    outside_consultant,
+    admin_user,
+    staff_user,
+    platform_admin,
+    person,
+    url_name,
 ):
     method, args, expected = MATRIX[url_name]
     if person != "anonymous":
@@ -103,7 +151,24 @@ def test_permission_matrix(
         assert list(Assessment.objects.values_list("pk", "status")) == drafts_before
 
 
-@pytest.mark.parametrize("person", ["lead_b", "outside_consultant"])
+def test_the_staff_flag_alone_shows_no_client_data(client, data, staff_user):
+    client.force_login(staff_user)
+    dashboard = client.get(reverse("assessments:dashboard")).content.decode()
+    assert "Acme Corp" not in dashboard and "Enterprise Onboarding" not in dashboard
+    assert "not assigned to any team or client organization" in dashboard
+    assert client.get(reverse("assessments:export-csv", args=["acme"])).status_code == 404
+
+
+def test_a_platform_admin_sees_every_organization_without_being_a_superuser(
+    client, data, platform_admin, team_g
+):
+    assert not platform_admin.is_superuser
+    client.force_login(platform_admin)
+    dashboard = client.get(reverse("assessments:dashboard")).content.decode()
+    assert "Acme Corp" in dashboard and "Globex" in dashboard
+
+
+@pytest.mark.parametrize("person", ["lead_b", "outside_consultant", "staff_user"])
 def test_a_404_does_not_reveal_whether_the_assessment_exists(request, client, data, person):
     client.force_login(request.getfixturevalue(person))
     existing = client.get(reverse("assessments:report", args=[data["submitted"].pk]))

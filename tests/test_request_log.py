@@ -50,3 +50,20 @@ def test_a_plain_logging_call_is_a_json_line_too(log_lines):
     logging.getLogger("maturity.test").warning("disk %s full", "/tmp", extra={"free_mb": 3})
     (entry,) = [e for e in log_lines() if e.get("logger") == "maturity.test"]
     assert (entry["event"], entry["level"], entry["free_mb"]) == ("disk /tmp full", "warning", 3)
+
+
+def test_stdout_writes_through_the_json_formatter():
+    handler = settings.LOGGING["handlers"]["stdout"]
+    assert (handler["class"], handler["formatter"]) == ("logging.StreamHandler", "json")
+    assert settings.LOGGING["root"]["handlers"] == ["stdout"]
+
+
+def test_an_error_logged_with_its_exception_carries_the_traceback_as_text(log_lines):
+    try:
+        1 / 0  # noqa: B018
+    except ZeroDivisionError:
+        logging.getLogger("django.request").error("Internal Server Error: /x", exc_info=True)
+    (entry,) = [e for e in log_lines() if e.get("logger") == "django.request"]
+    assert entry["level"] == "error"
+    assert "Traceback (most recent call last)" in entry["exception"]
+    assert "ZeroDivisionError: division by zero" in entry["exception"]

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from assessments.periods import Quarter
 from assessments.services import assessment_start
+from catalogue.selectors import forget_model_structures
 from tests.conftest import embedded_json, submit
 
 
@@ -49,12 +50,17 @@ def test_a_team_without_assessments_invites_a_first_one(client, model_v0, team_a
     assert "No assessments yet" in html
 
 
-def history_queries(client, team) -> int:
-    """Queries of a history view by a worker that already holds the model's structure."""
+def history_queries(client, team) -> tuple[int, int]:
+    """Queries of a history view by a freshly started worker, then by a warm one (the session's
+    first page, which also stores its CSRF token, is not counted)."""
     client.get(reverse("assessments:team", args=[team.pk]))
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("assessments:team", args=[team.pk])).status_code == 200
-    return len(queries)
+    forget_model_structures()
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("assessments:team", args=[team.pk])).status_code == 200
+        counts.append(len(queries))
+    return counts[0], counts[1]
 
 
 def test_history_query_count_does_not_grow_with_quarters(client, model_v0, team_a, lead_a):
@@ -65,4 +71,4 @@ def test_history_query_count_does_not_grow_with_quarters(client, model_v0, team_
     for _ in range(9):
         quarter = quarter.next()
         submit(team_a, lead_a, quarter, 4)
-    assert history_queries(client, team_a) == few == 5
+    assert history_queries(client, team_a) == few == (10, 5)

@@ -1,8 +1,113 @@
-// Step links save the current step first, so jumping around never loses input.
-// Without JavaScript the links still work; Back and "Save and continue" always save.
+// The wizard step: save in the background as the person works, warn before leaving unsaved
+// changes, and let step links save first. Without JavaScript the buttons save as before.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("wizard-form");
   if (!form) return;
+  const status = document.getElementById("autosave-status");
+  const DELAY_MS = 700;
+  let edits = 0; // bumped on every change
+  let savedEdits = 0; // the edits the last successful save included
+  let timer = null;
+  let saving = null;
+  let submitting = false;
+  let blocked = false; // a conflict, sign-out or refusal: the buttons take over
+
+  const say = (text) => {
+    if (status) status.textContent = text;
+  };
+  const unsaved = () => edits !== savedEdits;
+
+  const body = () => {
+    const data = new FormData(form);
+    data.delete("nav");
+    data.delete("goto");
+    return data;
+  };
+
+  const updateShown = (shown) => {
+    Object.entries(shown).forEach(([name, value]) => {
+      const input = form.querySelector(`input[type="hidden"][name="${CSS.escape(name)}"]`);
+      if (input) input.value = value;
+    });
+  };
+
+  const save = async () => {
+    timer = null;
+    if (blocked || submitting || !unsaved()) return;
+    const including = edits;
+    say("Saving…");
+    try {
+      const response = await fetch(form.action || window.location.href, {
+        method: "POST",
+        body: body(),
+        headers: { "X-Autosave": "1" },
+        credentials: "same-origin",
+      });
+      const answer = await response.json().catch(() => ({}));
+      if (response.ok) {
+        updateShown(answer.shown || {});
+        savedEdits = including;
+        say(`Saved ${answer.saved_at}`);
+        if (unsaved()) schedule();
+      } else if (response.status === 409 && answer.conflicts) {
+        blocked = true;
+        const names = answer.conflicts.map((c) => `${c.label} (saved meanwhile: ${c.theirs})`);
+        say(`Not saved: someone else changed ${names.join("; ")}. Press “Save and stay” to compare and choose.`);
+      } else if (response.status === 401) {
+        blocked = true;
+        say("You were signed out. Press “Save and stay”, sign in again, and what you entered is saved then.");
+      } else if (response.status === 409 && answer.submitted) {
+        blocked = true;
+        say("This assessment was submitted meanwhile; nothing more can be changed.");
+      } else {
+        blocked = true;
+        say("Not saved: some answers need fixing. Press “Save and stay” to see which.");
+      }
+    } catch (error) {
+      say("Not saved yet (no connection). Your input is still on this page.");
+      schedule(DELAY_MS * 4);
+    }
+  };
+
+  const schedule = (delay = DELAY_MS) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      saving = save().finally(() => {
+        saving = null;
+      });
+    }, delay);
+  };
+
+  const changed = () => {
+    edits += 1;
+    if (form.dataset.autosave === "on") schedule();
+  };
+  form.addEventListener("input", changed);
+  form.addEventListener("change", (event) => {
+    if (event.target.type === "radio") changed();
+  });
+
+  form.addEventListener("submit", (event) => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (saving) {
+      // Let the background save finish first and take its shown-* values, so this save does
+      // not mistake the person's own earlier keystrokes for a colleague's change.
+      event.preventDefault();
+      const submitter = event.submitter;
+      saving.then(() => form.requestSubmit(submitter));
+      return;
+    }
+    submitting = true;
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (submitting || !unsaved()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // Step links save the current step first, so jumping around never loses input.
   document.querySelectorAll("a[data-goto]").forEach((link) => {
     link.addEventListener("click", (event) => {
       event.preventDefault();
@@ -14,4 +119,6 @@ document.addEventListener("DOMContentLoaded", () => {
       form.requestSubmit();
     });
   });
+
+  form.dataset.enhanced = "true"; // saving in the background from here on
 });

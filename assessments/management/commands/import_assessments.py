@@ -22,20 +22,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, **options):
         try:
-            # newline="": a carriage return inside a quoted note stays one (no newline translation)
-            with file.open(encoding="utf-8-sig", newline="") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as error:
+            # newline="": the csv reader sees every line ending as it is (CRLF, LF or CR), and a
+            # carriage return inside a quoted note stays one. Read as it goes, in one pass.
+            handle = file.open(encoding="utf-8-sig", newline="")
+        except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
-        rows, problems = csv_format.read_csv(text)
-        if not problems:
-            try:
-                result = imports.assessments_import(rows=rows)
-            except imports.ImportRejected as rejected:
-                problems = rejected.problems
-            else:
-                self.stdout.write(self.style.SUCCESS(imports.summary(result)))
-                return
+        try:
+            with handle:
+                result = imports.assessments_import(rows=csv_format.read_csv(handle))
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error}") from error
+        except imports.ImportRejected as rejected:
+            problems = rejected.problems
+        else:
+            self.stdout.write(self.style.SUCCESS(imports.summary(result)))
+            return
         for problem in problems:
             self.stderr.write(f"{file}: {problem}")
         raise CommandError(f"Nothing was imported: {len(problems)} problem(s) in {file}.")

@@ -8,8 +8,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from catalogue.models import MaturityModel
+from catalogue.services import model_version_record_baseline
 
 DEFAULT_FIXTURE = "model_v0.json"
 
@@ -29,7 +31,11 @@ class Command(BaseCommand):
         if MaturityModel.objects.filter(code=code, version=version).exists():
             self.stdout.write(f"Model {code} {version} is already installed; left as it is.")
             return
-        call_command("loaddata", str(path), verbosity=0)
+        with transaction.atomic():
+            call_command("loaddata", str(path), verbosity=0)
+            model_version_record_baseline(
+                model=MaturityModel.objects.get_by_natural_key(code, version)
+            )
         self.stdout.write(self.style.SUCCESS(f"Installed model {code} {version} from {path.name}."))
 
 
