@@ -23,8 +23,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from assessments.exports.csv_format import HEADER, CsvRow, Problem, RestUnread
 from assessments.models import Answer, Assessment
@@ -38,6 +39,7 @@ from organizations.services import organization_create, team_create
 SUMMARY_LISTS = 10  # assessments, organizations and teams named in the summary; the rest counted
 ASSESSMENT_BATCH = 500
 ANSWER_BATCH = 2000
+IMPORTED = "imported from a CSV file"
 WRITE_ATTEMPTS = 3  # a lost race is retried; the retry finds the winner's rows and names them
 
 NAME_LENGTHS = {
@@ -63,6 +65,11 @@ class ImportRejected(AssessmentError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(f"The file was not imported: {len(problems)} problem(s) found.")
+
+
+class ImportBusy(AssessmentError):
+    """Another write held the organization (or, on SQLite, the database) longer than a lock may
+    be waited for: nothing was imported, and the same file may simply be sent again."""
 
 
 @dataclass(frozen=True)
@@ -110,14 +117,29 @@ def assessments_import(
             user=user,
         )
 
-    for _ in range(WRITE_ATTEMPTS - 1):
-        try:
-            return write()
-        except IntegrityError:
-            # Someone inserted one of the file's team quarters (a wizard start, say) after this
-            # import looked. All of it is rolled back; looking again finds that row and names it.
-            continue
-    return write()
+    try:
+        for _ in range(WRITE_ATTEMPTS - 1):
+            try:
+                return write()
+            except IntegrityError:
+                # Someone inserted one of the file's team quarters (a wizard start, say) after
+                # this import looked. All of it is rolled back; looking again finds that row.
+                continue
+        return write()
+    except OperationalError as error:
+        if not _lock_wait_ran_out(error):
+            raise
+        raise ImportBusy(
+            "Another import into the same organization was still being saved, so nothing was "
+            "imported. Send the file again in a minute."
+        ) from error
+
+
+def _lock_wait_ran_out(error: OperationalError) -> bool:
+    # PostgreSQL: lock_timeout (SQLSTATE 55P03); SQLite: the busy timeout of a writer's BEGIN.
+    return getattr(error.__cause__, "sqlstate", None) == "55P03" or "database is locked" in str(
+        error
+    )
 
 
 # --- Reading: one pass over the rows -------------------------------------------------------------
@@ -342,13 +364,17 @@ def _write(
         )
     # In one order whatever the file's, so that two imports touching the same teams at once
     # wait for each other instead of deadlocking.
-    Assessment.objects.bulk_create(
+    # The audit trail records the imported rows too, with who imported them.
+    bulk_create_with_history(
         sorted(assessments, key=lambda a: (a.team_id, a.year, a.quarter)),
+        Assessment,
         batch_size=ASSESSMENT_BATCH,
+        default_user=user,
+        default_change_reason=IMPORTED,
     )
     answers = _answers(zip(assessments, groups, strict=True), codes)
     while batch := list(islice(answers, ANSWER_BATCH)):
-        Answer.objects.bulk_create(batch)
+        bulk_create_with_history(batch, Answer, default_user=user, default_change_reason=IMPORTED)
     for model in {group.model for group in groups}:
         model_version_mark_in_use(model=model)
     return ImportResult(assessments, created_orgs, created_teams)

@@ -240,7 +240,7 @@ def organization_import(request: HttpRequest, slug: str) -> HttpResponse:
         ctx = {
             "organization": organization,
             "form": ImportForm(),
-            "too_large": uploads.too_large_message(),
+            "refusal": uploads.too_large_message(),
         }
         return render(request, "assessments/import.html", ctx, status=413)
     problems = []
@@ -254,6 +254,9 @@ def organization_import(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except imports.ImportRejected as rejected:
             problems = rejected.problems
+        except imports.ImportBusy as busy:
+            ctx = {"organization": organization, "form": form, "refusal": str(busy)}
+            return render(request, "assessments/import.html", ctx, status=503)
         else:
             messages.success(request, imports.summary(result))
             return redirect("assessments:dashboard")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -129,3 +130,26 @@ def test_an_assignment_changed_from_the_persons_side_is_recorded_on_the_team(
     for team, expected in ((team_a, {lead_a.pk}), (team_b, set())):
         latest = Team.history.filter(id=team.pk).latest("history_date")
         assert {m.user_id for m in latest.leads.all()} == expected, team
+
+
+def test_an_imported_assessment_has_its_history_naming_who_imported_it(
+    client, consultant, model_v0, acme, team_a
+):
+    codes = [f"{d}-{n}" for d in ("VO", "CX", "AO", "MP") for n in range(1, 6)]
+    rows = [f"Acme Corp,{team_a.name},2025,2,v0,{code},4," for code in codes]
+    upload = io.BytesIO(
+        (
+            "organization,team,year,quarter,model_version,question,score,note\n"
+            + "\n".join(rows)
+            + "\n"
+        ).encode()
+    )
+    upload.name = "answers.csv"
+    client.force_login(consultant)
+    response = client.post(reverse("assessments:import", args=["acme"]), {"file": upload})
+    assert response.status_code == 302
+    imported = Assessment.objects.get(team=team_a, year=2025, quarter=2)
+    rows = history_rows(client, imported)
+    assert len(rows) == 21  # its status, and a score for each of the 20 questions
+    assert {row[1] for row in rows} == {"Casey Consultant"}
+    assert ["Casey Consultant", "Status", "—", "Submitted"] in [row[1:] for row in rows]

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -27,7 +27,7 @@ from assessments import imports
 from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
 from assessments.services import AlreadySubmitted, assessment_start
-from organizations.models import Team
+from organizations.models import Organization, Team
 from tests.test_import import CODES, HEADER, assessment_rows
 
 ROUNDS = 6
@@ -199,3 +199,57 @@ def test_an_import_that_loses_the_race_to_insert_names_the_winners_assessment(
         in response.content.decode()
     )
     assert Assessment.objects.count() == 1 and Answer.objects.count() == len(CODES)
+
+
+@contextmanager
+def lock_waits_of(milliseconds: int):
+    """This thread's connection waits at most this long for a lock (the settings say 10-20 s)."""
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        connection.connection.execute(f"PRAGMA busy_timeout = {milliseconds}")
+        try:
+            yield
+        finally:
+            connection.connection.execute("PRAGMA busy_timeout = 20000")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = '{milliseconds}ms'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+
+def test_an_upload_kept_waiting_too_long_by_another_import_is_told_to_send_it_again(
+    model_v0_tx, acme, team_a, consultant
+):
+    (browser,) = browsers_for(consultant)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_organization_as_an_import_does():
+        try:
+            with transaction.atomic():  # on SQLite this takes the database's write lock
+                Organization.objects.select_for_update().get(pk=acme.pk)
+                holding.set()
+                release.wait(timeout=WAIT)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_organization_as_an_import_does)
+    holder.start()
+    try:
+        assert holding.wait(timeout=WAIT)
+        content = HEADER + "".join(assessment_rows(org="Acme Corp", team=team_a.name))
+        with lock_waits_of(200):
+            response = upload(browser, content)
+    finally:
+        release.set()
+        holder.join(timeout=WAIT)
+    assert not holder.is_alive()
+    assert response.status_code == 503
+    assert (
+        "Another import into the same organization was still being saved, so nothing was "
+        "imported. Send the file again in a minute." in response.content.decode()
+    )
+    assert not Assessment.objects.exists()

@@ -32,6 +32,8 @@ class Command(BaseCommand):
                 result = imports.assessments_import(rows=csv_format.read_csv(handle))
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
+        except imports.ImportBusy as busy:
+            raise CommandError(str(busy)) from busy
         except imports.ImportRejected as rejected:
             problems = rejected.problems
         else:
