@@ -109,9 +109,10 @@ class SignInThrottle(AxesDatabaseHandler):
                 AccessAttempt.objects.filter(pk=attempt.pk).update(
                     failures_since_start=F("failures_since_start") + 1
                 )
-        # Committed: from here on every concurrent guess counts this one, and this one reads
-        # every guess committed before.
-        pair, address_total = _counts(username=username, address=address)
+            # Read while still holding the row: guesses of one username from one address take
+            # their turn, so each sees exactly the guesses before it (and the first five, not
+            # none, get through when many arrive at once).
+            pair, address_total = _counts(username=username, address=address)
         if guess_allowed(pair=pair, address=address_total):
             request.sign_in_guess = attempt.pk
             return True
