@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 
 from assessments.models import Assessment
 from assessments.periods import Quarter
@@ -213,3 +216,32 @@ def page_form(response, form_id: str = "wizard-form") -> dict[str, str]:
     reader.feed(response.content.decode())
     assert reader.fields, f"no form #{form_id} on the page"
     return {name: value for name, value in reader.fields.items() if value is not None}
+
+
+RACE_WAIT = 30  # seconds: only an upper bound for a stuck thread, never a pause
+
+
+def at_once(*calls: Callable[[], object]) -> list[object]:
+    """Run the calls in threads released together (real concurrent clients); each thread
+    closes its own database connection. Their results, in order; any error fails the test."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=RACE_WAIT)
+            results[index] = call()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=RACE_WAIT)
+    assert not any(thread.is_alive() for thread in threads), "a call never finished"
+    errors = [result for result in results if isinstance(result, BaseException)]
+    assert errors == [], errors
+    return results

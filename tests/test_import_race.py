@@ -14,7 +14,6 @@ On PostgreSQL the start is made to land exactly there every round.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from contextlib import contextmanager
 from unittest import mock
 
@@ -28,35 +27,11 @@ from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
 from assessments.services import AlreadySubmitted, assessment_start
 from organizations.models import Organization, Team
+from tests.conftest import at_once
 from tests.test_import import CODES, HEADER, assessment_rows
 
 ROUNDS = 6
 WAIT = 30  # seconds: only an upper bound for a stuck thread, never a pause
-
-
-def at_once(*calls: Callable[[], object]) -> list[object]:
-    """Run the calls in threads released together; each thread closes its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=WAIT)
-            results[index] = call()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=WAIT)
-    assert not any(thread.is_alive() for thread in threads), "an upload never finished"
-    errors = [result for result in results if isinstance(result, BaseException)]
-    assert errors == [], errors
-    return results
 
 
 @contextmanager

@@ -7,10 +7,9 @@ hidden shown-* values), with the person's own changes on top.
 from __future__ import annotations
 
 import re
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils import timezone
 from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
 from assessments.services import assessment_start
-from tests.conftest import PASSWORD, page_form
+from tests.conftest import PASSWORD, at_once, page_form
 
 
 @pytest.fixture
@@ -140,26 +139,6 @@ def test_the_context_step_reports_a_field_changed_meanwhile(two_people, draft):
     assert (draft.touch_model, draft.company_stage) == ("low", "")
 
 
-def race(posts: list[tuple[Client, str, dict]]) -> list[int]:
-    """Send the posts at the same moment from their own threads; their status codes."""
-    barrier, statuses = threading.Barrier(len(posts)), [0] * len(posts)
-
-    def send(index: int) -> None:
-        client, url, body = posts[index]
-        try:
-            barrier.wait(timeout=30)
-            statuses[index] = client.post(url, body).status_code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(posts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return statuses
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_people_saving_one_step_at_the_same_moment_lose_nothing(
     model_v0_tx, team_a, lead_a, consultant
@@ -175,12 +154,14 @@ def test_two_people_saving_one_step_at_the_same_moment_lose_nothing(
         colleague.force_login(consultant)
         pages = lead.get(url), colleague.get(url)
         mine, theirs = 1 + round_number % 5, 1 + (round_number + 2) % 5
-        statuses = race(
-            [
-                (lead, url, {**page_form(pages[0]), "VO-1": mine, "VO-2": mine, "nav": "save"}),
-                (colleague, url, {**page_form(pages[1]), "VO-1": theirs, "VO-3": theirs}),
-            ]
-        )
+        lead_body = {**page_form(pages[0]), "VO-1": mine, "VO-2": mine, "nav": "save"}
+        colleague_body = {**page_form(pages[1]), "VO-1": theirs, "VO-3": theirs}
+        statuses = [
+            response.status_code
+            for response in at_once(
+                partial(lead.post, url, lead_body), partial(colleague.post, url, colleague_body)
+            )
+        ]
         assert sorted(statuses) == [302, 409], (round_number, statuses)
         if statuses[0] == 302:
             expected = {"VO-1": (mine, ""), "VO-2": (mine, "")}

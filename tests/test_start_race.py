@@ -11,7 +11,6 @@ the two transactions side by side both threads meet just before their insert.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from contextlib import contextmanager
 from unittest import mock
 
@@ -24,34 +23,10 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.periods import Quarter
 from assessments.services import assessment_start
+from tests.conftest import at_once
 
 ROUNDS = 10
 WAIT = 30  # seconds: only an upper bound for a stuck thread, never a pause
-
-
-def at_once(*calls: Callable[[], object]) -> list[object]:
-    """Run the calls in threads released together; each thread closes its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=WAIT)
-            results[index] = call()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=WAIT)
-    assert not any(thread.is_alive() for thread in threads), "a start never finished"
-    errors = [result for result in results if isinstance(result, BaseException)]
-    assert errors == [], errors
-    return results
 
 
 @contextmanager
