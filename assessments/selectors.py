@@ -108,8 +108,7 @@ class AssessmentSheet:
     @cached_property
     def resume_step(self) -> int:
         """Where the wizard picks this draft up."""
-        dims = self.progress.dimensions
-        return self.steps.resume([d.answered for d in dims], [d.complete for d in dims])
+        return _resume_step(self.progress)
 
     @cached_property
     def missing(self) -> list[MissingAnswer]:
@@ -153,6 +152,12 @@ class AssessmentSheet:
             text=(answer.question_text if answer else "") or question.text,
             score_label=self.scale.get(self.scores.get(question.code)),
         )
+
+
+def _resume_step(progress: Progress) -> int:
+    """Where the wizard picks a draft up, from how far each dimension is answered."""
+    dims = progress.dimensions
+    return WizardSteps(len(dims)).resume([d.answered for d in dims], [d.complete for d in dims])
 
 
 def assessment_sheet(assessment: Assessment) -> AssessmentSheet:
@@ -210,11 +215,7 @@ def assessment_summaries(assessments: list[Assessment]) -> dict[int, AssessmentS
     summaries = {}
     for assessment in assessments:
         assessment_progress = progress(specs[assessment.model_id], scores[assessment.pk])
-        steps = WizardSteps(len(assessment_progress.dimensions))
-        resume = steps.resume(
-            [dim.answered for dim in assessment_progress.dimensions],
-            [dim.complete for dim in assessment_progress.dimensions],
-        )
+        resume = _resume_step(assessment_progress)
         summaries[assessment.pk] = AssessmentSummary(assessment, assessment_progress, resume)
     return summaries
 

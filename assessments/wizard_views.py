@@ -7,6 +7,8 @@ arrives after the session ended is kept and applied once the same person has sig
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
@@ -165,7 +167,8 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 
 def _step_form(assessment, sheet, dimension, data):
     if dimension is None:
-        return ContextForm(data, instance=Assessment.objects.get(pk=assessment.pk))
+        # A copy: validating a model form writes the posted values onto its instance.
+        return ContextForm(data, instance=copy.copy(assessment))
     return DimensionForm(
         data,
         dimension=dimension,
@@ -203,7 +206,7 @@ def _current_shown(assessment: Assessment, sheet, dimension) -> dict[str, str]:
     fresh = selectors.assessment_sheet(
         Assessment.objects.select_related("model").get(pk=assessment.pk)
     )
-    form = _step_form(assessment, fresh, dimension, None)
+    form = _step_form(fresh.assessment, fresh, dimension, None)
     return {shown_name(name): form.fields[shown_name(name)].initial for name in form.tracked}
 
 
