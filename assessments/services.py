@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import edits
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from assessments.periods import Quarter
+from assessments.team_answers import team_answers
 from catalogue.models import MaturityModel, Question
 from catalogue.scoring import MAX_SCORE, MIN_SCORE, ScoringError, score_assessment
 from catalogue.selectors import latest_published_model, model_spec, model_with_structure
@@ -122,27 +125,42 @@ def answers_save(
     a score nor a note is removed.
     """
     locked = _lock_draft(assessment)
+    _write_answers(
+        locked.model_id,
+        existing=locked.answers,
+        new_row=lambda question: Answer(assessment=locked, question=question),
+        answers=answers,
+        shown=shown,
+    )
+    Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+
+
+def _write_answers(model_id, *, existing, new_row, answers, shown) -> None:
+    """Check, then write each answer of a sheet: the assessment's own or one response's."""
     for question, (score, _note) in answers.items():
-        if question.dimension.model_id != locked.model_id:
-            raise AssessmentError(f"{question.code} is not part of {locked.model}.")
+        if question.dimension.model_id != model_id:
+            raise AssessmentError(f"{question.code} is not part of this model version.")
         if score is not None and not MIN_SCORE <= score <= MAX_SCORE:
             raise AssessmentError(f"The score for {question.code} must be from 1 to 5.")
-    existing = {a.question_id: a for a in locked.answers.filter(question__in=list(answers))}
-    _refuse_conflicts(_answer_edits(answers, shown or {}, existing))
+    rows = {a.question_id: a for a in existing.filter(question__in=list(answers))}
+    _refuse_conflicts(_answer_edits(answers, shown or {}, rows))
     for question, (score, note) in answers.items():
-        answer = existing.get(question.pk) or Answer(assessment=locked, question=question)
+        answer = rows.get(question.pk) or new_row(question)
         before = (answer.score, answer.note)
         if score is not None:
             answer.score = score
         if note is not None:
             answer.note = note
-        if answer.score is None and not answer.note:
+        if (
+            answer.score is None
+            and not answer.note
+            and getattr(answer, "agreed_score", None) is None
+        ):
             if answer.pk:
                 answer.delete()
             continue
         if answer.pk is None or (answer.score, answer.note) != before:
             answer.save()
-    Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
 
 
 def _answer_edits(answers, shown, existing) -> list[edits.FieldEdit]:
@@ -172,29 +190,63 @@ def _refuse_conflicts(field_edits: list[edits.FieldEdit]) -> None:
         raise SaveConflict(found)
 
 
+class ResponsesChanged(AssessmentError):
+    """Someone submitted (or was removed) after the lead's page was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The team's answers changed since this page was loaded: somebody submitted their "
+            "response or was removed. Check the agreed scores again; nothing was submitted."
+        )
+
+
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, user) -> Assessment:
-    """Freeze each question's wording into its answer and mark the assessment submitted."""
+def assessment_submit(
+    *, assessment: Assessment, user, seen_responses: Collection[int] | None = None
+) -> Assessment:
+    """Agree every score, freeze each question's wording and mark the assessment submitted.
+
+    Alone, the lead's answers are the agreed scores. With other people's responses in, each
+    agreed score is the one the lead set, else the default from everyone's scores.
+    `seen_responses`, the responses the lead's page showed, must still be the ones that count:
+    so the agreed scores are exactly those the lead saw.
+    """
     locked = _lock_draft(assessment)
+    team = team_answers(locked)
+    if seen_responses is not None and sorted(seen_responses) != team.counted_ids:
+        raise ResponsesChanged()
     model = model_with_structure(locked.model_id)
     questions = _questions(model)
     answers = {a.question_id: a for a in locked.answers.all()}
-    missing = [
-        f"{q.code} ({q.text})"
-        for q in questions
-        if q.pk not in answers or answers[q.pk].score is None
-    ]
+    agreed = {item.question.pk: item for item in team.questions}
+    if team.is_team:
+        scores = {q.pk: agreed[q.pk].agreed for q in questions}
+    else:
+        scores = {q.pk: answers[q.pk].score if q.pk in answers else None for q in questions}
+    missing = [f"{q.code} ({q.text})" for q in questions if scores[q.pk] is None]
     if missing:
         raise AssessmentError(
             "Answer every question before submitting. Missing: " + "; ".join(missing) + "."
         )
     try:
-        score_assessment(model_spec(model), {q.code: answers[q.pk].score for q in questions})
+        score_assessment(model_spec(model), {q.code: scores[q.pk] for q in questions})
     except ScoringError as error:
         raise AssessmentError(f"This assessment cannot be scored: {error}") from error
+    _keep_lead_response(locked, user, answers)
+    unchanged = []
     for question in questions:
-        answers[question.pk].question_text = question.text
-    Answer.objects.bulk_update(answers.values(), ["question_text"])
+        answer = answers.get(question.pk) or Answer(assessment=locked, question=question)
+        rescored = answer.score != scores[question.pk]
+        answer.score = scores[question.pk]
+        answer.question_text = question.text
+        answer.agreed_reason = answer.agreed_reason if agreed[question.pk].agreed_by_lead else ""
+        answer.agreed_score = None
+        if answer.pk is None or rescored:
+            answer._history_user = user
+            answer.save()  # the audit trail shows the agreed score replacing the lead's own
+        else:
+            unchanged.append(answer)
+    Answer.objects.bulk_update(unchanged, ["question_text", "agreed_reason", "agreed_score"])
     # Still a draft: _lock_draft holds the row (PostgreSQL) or the write lock (SQLite).
     locked.status = Assessment.Status.SUBMITTED
     locked.submitted_by = user
@@ -203,6 +255,26 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     model_version_mark_in_use(model=model)
     return locked
+
+
+def _keep_lead_response(assessment: Assessment, user, answers: dict[int, Answer]) -> None:
+    """The lead's own answers, as they stood before agreeing, kept as the lead's response."""
+    scored = [a for a in answers.values() if a.score is not None]
+    if not scored:
+        return  # a consultant's workshop: the lead gave no answers of their own
+    taken = Respondent.objects.filter(assessment=assessment, user=user).exists()
+    lead = Respondent.objects.create(
+        assessment=assessment,
+        user=None if taken else user,
+        name=user.get_full_name() or user.get_username(),
+        kind=Respondent.Kind.LEAD,
+        status=Respondent.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    RespondentAnswer.objects.bulk_create(
+        RespondentAnswer(respondent=lead, question_id=a.question_id, score=a.score, note=a.note)
+        for a in scored
+    )
 
 
 def _questions(model: MaturityModel) -> list[Question]:
