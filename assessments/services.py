@@ -239,7 +239,8 @@ def assessment_submit(
         rescored = answer.score != scores[question.pk]
         answer.score = scores[question.pk]
         answer.question_text = question.text
-        answer.agreed_reason = answer.agreed_reason if agreed[question.pk].agreed_by_lead else ""
+        set_by_lead = team.is_team and agreed[question.pk].agreed_by_lead
+        answer.agreed_reason = answer.agreed_reason if set_by_lead else ""
         answer.agreed_score = None
         if answer.pk is None or rescored:
             answer._history_user = user

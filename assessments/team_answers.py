@@ -11,12 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 
 from assessments.agreement import Spread
+from assessments.ids import parse_id
 from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from catalogue.models import Question
 from catalogue.selectors import model_structure
+from organizations.selectors import managers_of
 
 LEAD_KEY = "lead"
 
@@ -126,6 +129,7 @@ def team_answers(assessment: Assessment) -> TeamAnswers:
     respondents = tuple(
         Respondent.objects.filter(assessment=assessment)
         .select_related("user")
+        .annotate(answered=Count("answers", filter=Q(answers__score__isnull=False)))
         .order_by("created_at", "pk")
     )
     counted = [r for r in respondents if r.is_submitted and not r.is_removed]
@@ -185,8 +189,8 @@ def team_answers(assessment: Assessment) -> TeamAnswers:
 
 def own_response(user, assessment_pk: int) -> Respondent | None:
     """The user's own, not removed, response to an assessment they are invited to."""
-    if not user.is_authenticated:
-        return None
+    if not user.is_authenticated or parse_id(str(assessment_pk)) is None:
+        return None  # no id that long names a row (and SQLite cannot even compare it)
     return (
         Respondent.objects.filter(
             user=user,
@@ -210,3 +214,33 @@ def invitations_of(user) -> QuerySet[Respondent]:
 
 def response_answers(respondent: Respondent) -> dict[int, RespondentAnswer]:
     return {a.question_id: a for a in respondent.answers.all()}
+
+
+def people_of(organization) -> QuerySet:
+    """Everyone known to an organization: its teams' leads, its consultants, and the people
+    who were invited to one of its assessments."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(led_teams__organization=organization)
+            | Q(client_organizations=organization)
+            | Q(responses__assessment__team__organization=organization),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def people_to_invite(assessment: Assessment) -> QuerySet:
+    """People of the organization who can still be invited: not managing the team (their
+    answers are the lead's) and not invited already."""
+    return (
+        people_of(assessment.team.organization)
+        .exclude(pk__in=managers_of(assessment.team).values("pk"))
+        .exclude(
+            pk__in=Respondent.objects.filter(
+                assessment=assessment, removed_at__isnull=True, user__isnull=False
+            ).values("user_id")
+        )
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -19,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
-from assessments.services import AssessmentError, _lock_draft, _write_answers
+from assessments.services import AssessmentError, ResponsesChanged, _lock_draft, _write_answers
 from assessments.team_answers import team_answers
 from catalogue.models import Question
 from catalogue.selectors import model_with_structure
@@ -121,7 +122,11 @@ def _set_anonymous(assessment: Assessment, anonymous: bool | None) -> None:
 
 
 class InvitationInvalid(AssessmentError):
-    """The link is unknown, used, expired, withdrawn, or its assessment is closed."""
+    """The link is used, expired, withdrawn, or its assessment is closed."""
+
+
+class InvitationUnknown(InvitationInvalid):
+    """No invitation has this link: mistyped, cut short or made up."""
 
 
 def invitation_check(token: str, *, lock: bool = False) -> Respondent:
@@ -131,7 +136,7 @@ def invitation_check(token: str, *, lock: bool = False) -> Respondent:
         found = found.select_for_update()
     respondent = found.filter(invitation_digest=_digest(token)).first() if token else None
     if respondent is None:
-        raise InvitationInvalid(
+        raise InvitationUnknown(
             "This invitation link is not valid. Check that you copied the whole link, or ask "
             "for a new invitation."
         )
@@ -169,6 +174,11 @@ def invitation_accept(*, token: str, name: str, password: str):
     except ValidationError as error:
         raise AssessmentError(" ".join(error.messages)) from error
     user.set_password(password)
+    if User.objects.filter(username__iexact=user.username).exists():
+        raise InvitationInvalid(
+            "An account with this e-mail address exists already: sign in with it, and ask to be "
+            "invited as that account."
+        )
     try:
         with transaction.atomic():
             user.save()
@@ -188,9 +198,10 @@ def invitation_accept(*, token: str, name: str, password: str):
 def respondent_remove(*, respondent: Respondent) -> Respondent:
     """Take a respondent off a draft: their answers stay stored but no longer count."""
     _lock_draft(respondent.assessment)
+    # Their link stops working (invitation_check refuses a removed respondent's link) and
+    # says why: clearing its digest would call it "not valid" instead of withdrawn.
     respondent.removed_at = timezone.now()
-    respondent.invitation_digest = None  # their link stops working
-    respondent.save(update_fields=["removed_at", "invitation_digest"])
+    respondent.save(update_fields=["removed_at"])
     return respondent
 
 
@@ -244,17 +255,22 @@ def response_submit(*, respondent: Respondent) -> Respondent:
 
 @transaction.atomic
 def agreed_scores_save(
-    *, assessment: Assessment, agreed: dict[Question, tuple[int | None, str]]
+    *,
+    assessment: Assessment,
+    agreed: dict[Question, tuple[int | None, str]],
+    seen_responses: Collection[int] | None = None,
 ) -> list[str]:
     """Set agreed scores while the draft is open: a score other than the default needs a
     reason; the default (or no score) clears what was set. Returns the codes changed."""
     locked = _lock_draft(assessment)
     team = team_answers(locked)
+    if seen_responses is not None and sorted(seen_responses) != team.counted_ids:
+        raise ResponsesChanged()  # the defaults the page offered are not today's
     problems, changed = [], []
     rows = {a.question_id: a for a in locked.answers.filter(question__in=list(agreed))}
     for question, (score, reason) in agreed.items():
         item = team.by_code.get(question.code)
-        if item is None:
+        if item is None or item.question.pk != question.pk:  # codes repeat across versions
             raise AssessmentError(f"{question.code} is not part of this model version.")
         reason = (reason or "").strip()
         default = item.spread.default_agreed if item.spread else None

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 CONTEXT_STEP = 1
 _FIRST_DIMENSION_STEP = 2
+# Where an invited respondent starts: the first dimension (the context step is the lead's).
+RESPONDENT_FIRST_STEP = _FIRST_DIMENSION_STEP
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,20 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from assessments import selectors, services
+from assessments import selectors, services, team_answers, team_services
 from assessments.edits import Conflict
 from assessments.forms import ContextForm, DimensionForm, shown_name
-from assessments.models import Assessment
-from assessments.wizard import CONTEXT_STEP
+from assessments.models import Assessment, Respondent
+from assessments.team_forms import AgreeForm
+from assessments.wizard import CONTEXT_STEP, RESPONDENT_FIRST_STEP
 
 KEPT_POST_SALT = "assessments.wizard.kept-post"
 KEPT_POST_MAX_AGE = 12 * 60 * 60  # a page's token lets its save be kept for half a day
@@ -92,46 +94,69 @@ def _take_kept_post(request: HttpRequest, pk: int, step: int) -> QueryDict | Non
     return data
 
 
+def _actor(request: HttpRequest, pk: int) -> tuple[Assessment, Respondent | None]:
+    """The assessment and, for an invited respondent, their own response; the team's leads
+    and consultants work on the assessment's own answers (None)."""
+    managed = selectors.assessments_visible_to(request.user).filter(pk=pk).first()
+    if managed is not None:
+        return managed, None
+    respondent = team_answers.own_response(request.user, pk)
+    if respondent is None:
+        raise Http404("No such assessment.")
+    return respondent.assessment, respondent
+
+
 @csrf_protect
 def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
-    assessment = get_object_or_404(selectors.assessments_visible_to(request.user), pk=pk)
+    assessment, respondent = _actor(request, pk)
     if assessment.is_submitted:
         if _is_background(request):
             report = reverse("assessments:report", args=[pk])
             return JsonResponse({"submitted": True, "report_url": report}, status=409)
         messages.info(request, "This assessment was submitted and can no longer be changed.")
         return redirect("assessments:report", pk=assessment.pk)
-    sheet = selectors.assessment_sheet(assessment)
+    sheet = _sheet(assessment, respondent)
     steps = sheet.steps
     if not steps.contains(step):
         raise Http404("No such step.")
     dimension_index = steps.dimension_index(step)
     dimension = sheet.dimensions[dimension_index] if dimension_index is not None else None
-    if dimension is None and step != CONTEXT_STEP:  # the review: submitting has its own URL
-        status = 400 if request.method == "POST" else 200
-        return _render(request, assessment, sheet, step, None, None, status=status)
+    if respondent is not None and step == CONTEXT_STEP:  # the context is the lead's to give
+        if request.method == "POST":
+            raise Http404("No such step.")
+        return redirect("assessments:step", pk=pk, step=RESPONDENT_FIRST_STEP)
+    if dimension is None and step != CONTEXT_STEP:
+        return _review(request, assessment, respondent, sheet, step)
+    if respondent is not None and respondent.is_submitted:
+        done = "You have submitted your answers: they can no longer be changed."
+        return _refused(request, pk, steps.review, done + " Nothing was saved.", request.method)
 
     data = request.POST if request.method == "POST" else None
     restored = data is None and (data := _take_kept_post(request, pk, step)) is not None
     form = _step_form(assessment, sheet, dimension, data)
     if data is None:
-        return _render(request, assessment, sheet, step, form, dimension)
+        return _render(request, assessment, sheet, step, form, dimension, respondent=respondent)
 
     conflicts: list[Conflict] = []
     if form.is_valid():
         try:
-            _save(assessment, form)
+            _save(assessment, respondent, form)
         except services.AlreadySubmitted:
+            if _is_background(request):
+                report = reverse("assessments:report", args=[pk])
+                return JsonResponse({"submitted": True, "report_url": report}, status=409)
             messages.info(request, "This assessment was submitted meanwhile; nothing was changed.")
             return redirect("assessments:report", pk=assessment.pk)
         except services.SaveConflict as conflict:
             conflicts = conflict.conflicts
+        except services.AssessmentError as refused:  # a respondent removed or already done
+            return _refused(request, pk, steps.review, str(refused))
         else:
             if _is_background(request):
                 return JsonResponse(
                     {
                         "saved_at": timezone.localtime().strftime("%H:%M"),
-                        "shown": _current_shown(assessment, sheet, dimension),
+                        "shown": _current_shown(assessment, respondent, dimension),
                     }
                 )
             if restored:
@@ -152,17 +177,27 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         # The page now shows this person's choices against what is saved: saving again keeps
         # theirs, picking the other value keeps the colleague's.
         rebound = data.copy()
-        for name, value in _current_shown(assessment, sheet, dimension).items():
+        for name, value in _current_shown(assessment, respondent, dimension).items():
             rebound[name] = value
         form = _step_form(assessment, sheet, dimension, rebound)
         form.is_valid()
         return _render(
-            request, assessment, sheet, step, form, dimension, _described(form, conflicts), 409
+            request,
+            assessment,
+            sheet,
+            step,
+            form,
+            dimension,
+            _described(form, conflicts),
+            409,
+            respondent=respondent,
         )
     if _is_background(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     messages.error(request, "Some answers need fixing; nothing on this step was saved.")
-    return _render(request, assessment, sheet, step, form, dimension, status=400)
+    return _render(
+        request, assessment, sheet, step, form, dimension, status=400, respondent=respondent
+    )
 
 
 def _step_form(assessment, sheet, dimension, data):
@@ -178,8 +213,26 @@ def _step_form(assessment, sheet, dimension, data):
     )
 
 
-def _save(assessment: Assessment, form) -> None:
-    if isinstance(form, ContextForm):
+def _sheet(assessment: Assessment, respondent: Respondent | None) -> selectors.AssessmentSheet:
+    if respondent is None:
+        return selectors.assessment_sheet(assessment)
+    return selectors.response_sheet(assessment, team_answers.response_answers(respondent))
+
+
+def _refused(request, pk: int, review_step: int, message: str, method="POST") -> HttpResponse:
+    """Back to the review with why; a page that only looked gets no error."""
+    if _is_background(request):
+        return JsonResponse({"refused": message}, status=409)
+    if method == "POST":
+        messages.error(request, message)
+    return redirect("assessments:step", pk=pk, step=review_step)
+
+
+def _save(assessment: Assessment, respondent: Respondent | None, form) -> None:
+    if respondent is not None:
+        answers, shown = form.answers()
+        team_services.response_answers_save(respondent=respondent, answers=answers, shown=shown)
+    elif isinstance(form, ContextForm):
         edited = form.edited()
         services.assessment_update_context(
             assessment=assessment,
@@ -201,11 +254,9 @@ def _dimension_initial(sheet: selectors.AssessmentSheet, dimension) -> dict:
     return initial
 
 
-def _current_shown(assessment: Assessment, sheet, dimension) -> dict[str, str]:
+def _current_shown(assessment: Assessment, respondent, dimension) -> dict[str, str]:
     """What the step's fields hold in the database now, as its shown-* inputs carry them."""
-    fresh = selectors.assessment_sheet(
-        Assessment.objects.select_related("model").get(pk=assessment.pk)
-    )
+    fresh = _sheet(Assessment.objects.select_related("model").get(pk=assessment.pk), respondent)
     form = _step_form(fresh.assessment, fresh, dimension, None)
     return {shown_name(name): form.fields[shown_name(name)].initial for name in form.tracked}
 
@@ -230,9 +281,78 @@ def _display(form, field: str, value) -> str:
     return str(choices.get(str(value), value))
 
 
-def _render(request, assessment, sheet, step, form, dimension, conflicts=None, status=200):
+def _review(request, assessment, respondent, sheet, step) -> HttpResponse:
+    """The last step. A respondent hands in their answers here; a lead with other people's
+    answers in agrees the scores (POST), else submits as before (its own URL)."""
+    if respondent is not None:
+        if request.method == "POST":
+            raise Http404("No such step.")
+        return _render(request, assessment, sheet, step, None, None, respondent=respondent)
+    team = team_answers.team_answers(assessment)
+    if not team.is_team:
+        if request.method == "POST":
+            return _render(request, assessment, sheet, step, None, None, team=team, status=400)
+        return _render(request, assessment, sheet, step, None, None, team=team)
+    form = AgreeForm(
+        request.POST if request.method == "POST" else None,
+        team=team,
+        questions=[q for dim in sheet.dimensions for q in dim.questions.all()],
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                done = _agree(request, assessment, form)
+            except services.AlreadySubmitted:
+                messages.info(request, "This assessment had already been submitted.")
+                return redirect("assessments:report", pk=assessment.pk)
+            except services.AssessmentError as refused:
+                form.add_error(None, str(refused))
+            else:
+                if done:
+                    messages.success(request, "Submitted. Here is the team's report.")
+                    return redirect("assessments:report", pk=assessment.pk)
+                messages.success(request, "Agreed scores saved.")
+                return redirect("assessments:step", pk=assessment.pk, step=step)
+        return _render(
+            request, assessment, sheet, step, None, None, team=team, agree=form, status=400
+        )
+    return _render(request, assessment, sheet, step, None, None, team=team, agree=form)
+
+
+@transaction.atomic
+def _agree(request, assessment: Assessment, form: AgreeForm) -> bool:
+    """Save the agreed scores and, when asked, submit: both or neither. True if submitted.
+
+    Only while the responses that count are those the page showed: others change the defaults
+    the page offered."""
+    seen = form.seen()
+    team_services.agreed_scores_save(
+        assessment=assessment, agreed=form.agreed(), seen_responses=seen
+    )
+    if request.POST.get("nav") != "submit":
+        return False
+    services.assessment_submit(assessment=assessment, user=request.user, seen_responses=seen)
+    return True
+
+
+def _render(
+    request,
+    assessment,
+    sheet,
+    step,
+    form,
+    dimension,
+    conflicts=None,
+    status=200,
+    *,
+    respondent=None,
+    team=None,
+    agree=None,
+):
     steps = sheet.steps
     titles = steps.titles([dim.name for dim in sheet.dimensions])
+    if respondent is not None:
+        titles = [(number, title) for number, title in titles if number != CONTEXT_STEP]
     ctx = {
         "assessment": assessment,
         "sheet": sheet,
@@ -247,6 +367,9 @@ def _render(request, assessment, sheet, step, form, dimension, conflicts=None, s
         "form": form,
         "dimension": dimension,
         "conflicts": conflicts or [],
+        "respondent": respondent,
+        "team": team,
+        "agree": agree,
         "page_token": signing.dumps(
             {"user": request.user.pk, "assessment": assessment.pk}, salt=KEPT_POST_SALT
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from organizations.models import Organization, Team
@@ -50,3 +51,11 @@ def organizations_consulted_by(user) -> QuerySet[Organization]:
 
 def is_consultant(user) -> bool:
     return user.is_authenticated and user.client_organizations.exists()
+
+
+def managers_of(team: Team) -> QuerySet:
+    """The people whose own answers are the team's working answers: its leads and its
+    organization's consultants."""
+    return get_user_model().objects.filter(
+        Q(led_teams=team) | Q(client_organizations=team.organization_id)
+    )

@@ -13,8 +13,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
-from assessments.services import assessment_start
-from tests.conftest import fill, make_user
+from assessments.services import assessment_start, assessment_submit
+from assessments.team_services import (
+    respondent_invite_by_email,
+    respondents_invite,
+    response_answers_save,
+    response_submit,
+)
+from tests.conftest import fill, make_user, questions_of
 
 PEOPLE = [
     "anonymous",
@@ -25,19 +31,33 @@ PEOPLE = [
     "admin_user",
     "staff_user",  # the staff flag, no assignment, no permission: admin pages only
     "platform_admin",  # staff with the "see all organizations" permission, not a superuser
+    "respondent",  # invited to answer team A's draft (and its submitted quarter), no team
 ]
 LOGIN = "login"
 
 
 def expect(
-    anonymous, lead_a, lead_b, consultant, outside_consultant, admin_user, staff=None, platform=None
+    anonymous,
+    lead_a,
+    lead_b,
+    consultant,
+    outside_consultant,
+    admin_user,
+    staff=None,
+    platform=None,
+    respondent=None,
 ):
-    """Staff without an assignment see what an outside consultant sees of Acme unless said
-    otherwise; a platform admin sees what a superuser sees."""
+    """Staff without an assignment and respondents see what an outside consultant sees of Acme
+    unless said otherwise; a platform admin sees what a superuser sees."""
     outcomes = (anonymous, lead_a, lead_b, consultant, outside_consultant, admin_user)
     staff = outside_consultant if staff is None else staff
     platform = admin_user if platform is None else platform
-    return dict(zip(PEOPLE, (*outcomes, staff, platform), strict=True))
+    respondent = outside_consultant if respondent is None else respondent
+    return dict(zip(PEOPLE, (*outcomes, staff, platform, respondent), strict=True))
+
+
+def respondent_gets(outcomes: dict, outcome) -> dict:
+    return {**outcomes, "respondent": outcome}
 
 
 OPEN = expect(200, 200, 200, 200, 200, 200)
@@ -63,15 +83,44 @@ MATRIX = {
     "admin:index": ("get", lambda d: [], expect(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200)),
     "assessments:dashboard": ("get", lambda d: [], SIGNED_IN),
     "assessments:new": ("get", lambda d: [], SIGNED_IN),
-    "assessments:report": ("get", lambda d: [d["submitted"].pk], TEAM_A_PAGE),
-    "assessments:report-pdf": ("get", lambda d: [d["submitted"].pk], TEAM_A_PAGE),
-    "assessments:step": ("get", lambda d: [d["draft"].pk, 2], TEAM_A_PAGE),
+    # A respondent sees the report of a submitted assessment they answered, never a draft's
+    # (tests/test_respondent_pages.py), and answers their own response in the wizard.
+    "assessments:report": ("get", lambda d: [d["submitted"].pk], respondent_gets(TEAM_A_PAGE, 200)),
+    "assessments:report-pdf": (
+        "get",
+        lambda d: [d["submitted"].pk],
+        respondent_gets(TEAM_A_PAGE, 200),
+    ),
+    "assessments:step": ("get", lambda d: [d["draft"].pk, 2], respondent_gets(TEAM_A_PAGE, 200)),
     "assessments:submit": ("post", lambda d: [d["draft"].pk], TEAM_A_POST),
-    "assessments:export-json": ("get", lambda d: [d["submitted"].pk], TEAM_A_PAGE),
+    "assessments:export-json": (
+        "get",
+        lambda d: [d["submitted"].pk],
+        respondent_gets(TEAM_A_PAGE, 200),
+    ),
+    "assessments:respondents": ("get", lambda d: [d["draft"].pk], TEAM_A_PAGE),
+    "assessments:respondent-remove": (
+        "post",
+        lambda d: [d["draft"].pk, d["response"].pk],
+        TEAM_A_POST,
+    ),
+    "assessments:workshop": ("get", lambda d: [d["draft"].pk, 1], TEAM_A_PAGE),
+    # Only one's own response can be handed in (refused here: unanswered, back to the review).
+    "assessments:response-submit": (
+        "post",
+        lambda d: [d["draft"].pk],
+        expect(LOGIN, 404, 404, 404, 404, 404, respondent=302),
+    ),
+    "assessments:invitation": ("get", lambda d: [d["token"]], OPEN),
     "assessments:history": ("get", lambda d: [d["draft"].pk], TEAM_A_PAGE),
     "assessments:team": ("get", lambda d: [d["submitted"].team_id], TEAM_A_PAGE),
     # Everyone with a team in Acme may export Acme, but only the rows they may see.
     "assessments:export-csv": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
+    "assessments:export-responses-csv": (
+        "get",
+        lambda d: ["acme"],
+        expect(LOGIN, 200, 200, 200, 404, 200),
+    ),
     "assessments:import": ("get", lambda d: ["acme"], expect(LOGIN, 404, 404, 200, 404, 200)),
 }
 
@@ -95,11 +144,30 @@ def test_every_url_has_a_matrix_entry():
 
 
 @pytest.fixture
-def data(model_v0, team_a, lead_a, team_g, submitted_assessment):
+def respondent(db):
+    return make_user("respondent", first_name="Rae", last_name="Respondent")
+
+
+@pytest.fixture
+def data(model_v0, team_a, lead_a, team_g, respondent):
+    # The submitted quarter: the respondent answered it before the lead submitted.
+    submitted, _ = assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
+    fill(submitted, 3)
+    (answered,) = respondents_invite(assessment=submitted, users=[respondent], invited_by=lead_a)
+    response_answers_save(
+        respondent=answered, answers=dict.fromkeys(questions_of(submitted.model), (3, ""))
+    )
+    response_submit(respondent=answered)
+    assessment_submit(assessment=submitted, user=lead_a)
+    # The draft: the respondent is invited and has not answered yet.
     draft, _ = assessment_start(team=team_a, period=Quarter(2026, 4), user=lead_a)
     fill(draft, 3)
     Answer.objects.filter(assessment=draft, question__code="MP-5").delete()
-    return {"submitted": submitted_assessment, "draft": draft}
+    (response,) = respondents_invite(assessment=draft, users=[respondent], invited_by=lead_a)
+    by_email = respondent_invite_by_email(
+        assessment=draft, name="Nia New", email="nia@example.com", invited_by=lead_a
+    )
+    return {"submitted": submitted, "draft": draft, "response": response, "token": by_email.token}
 
 
 @pytest.fixture
@@ -130,6 +198,7 @@ def test_permission_matrix(
     admin_user,
     staff_user,
     platform_admin,
+    respondent,
     person,
     url_name,
 ):

@@ -1,0 +1,116 @@
+"""Forms for several respondents: inviting, signing up from an invitation, agreeing scores."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from assessments.team_answers import TeamAnswers
+from assessments.team_services import REASON_MAX_LENGTH
+from catalogue.models import Question
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user) -> str:
+        name = user.get_full_name() or user.get_username()
+        return f"{name} ({user.email})" if user.email else name
+
+
+class InviteForm(forms.Form):
+    people = PersonChoiceField(
+        label="People of this organization",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    name = forms.CharField(label="Name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="E-mail",
+        required=False,
+        help_text="Someone new gets a sign-up link by e-mail that works once, for 14 days.",
+    )
+    anonymous = forms.BooleanField(
+        label="Anonymous answers",
+        required=False,
+        help_text="Show the team's scores without names, to you as well.",
+    )
+
+    def __init__(self, *args, people, anonymous: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
+        self.fields["anonymous"].initial = anonymous
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("people") and not data.get("email"):
+            raise forms.ValidationError("Pick someone from the list or give a new person's e-mail.")
+        if data.get("email") and not data.get("name", "").strip():
+            self.add_error("name", "Give the new person's name.")
+        return data
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=150)
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label="The same password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return data
+
+
+def agreed_name(question: Question) -> str:
+    return f"agreed-{question.code}"
+
+
+def reason_name(question: Question) -> str:
+    return f"reason-{question.code}"
+
+
+class AgreeForm(forms.Form):
+    """Per question, the agreed score (the default preselected) and why, when it differs."""
+
+    responses_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, team: TeamAnswers, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.fields["responses_seen"].initial = " ".join(map(str, team.counted_ids))
+        for question in questions:
+            item = team.by_code[question.code]
+            default = item.spread.default_agreed if item.spread else None
+            self.fields[agreed_name(question)] = forms.TypedChoiceField(
+                label=f"Agreed score for {question.code}",
+                choices=[("", "—")] + [(str(n), str(n)) for n in range(1, 6)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(item.agreed) if item.agreed else "",
+                error_messages={"invalid_choice": "Choose a score from 1 to 5."},
+            )
+            self.fields[reason_name(question)] = forms.CharField(
+                label=f"Why not {default}?" if default else "Why this score?",
+                max_length=REASON_MAX_LENGTH,
+                required=False,
+                initial=item.reason,
+            )
+
+    def agreed(self) -> dict[Question, tuple[int | None, str]]:
+        return {
+            q: (self.cleaned_data[agreed_name(q)], self.cleaned_data[reason_name(q)])
+            for q in self.questions
+        }
+
+    def seen(self) -> list[int]:
+        parts = self.cleaned_data["responses_seen"].split()
+        return sorted(int(part) for part in parts if part.isascii() and part.isdigit())
