@@ -10,6 +10,10 @@ from catalogue.scoring import BandRule, ScoreResult
 
 CURRENT_COLOUR = "#0a4baf"
 PREVIOUS_COLOUR = "#6c757d"
+RANGE_COLOUR = "#7a4fb0"
+RANGE_FILL = "rgba(122, 79, 176, 0.15)"
+HIGHEST_LABEL = "Highest answer"
+LOWEST_LABEL = "Lowest answer"
 FONT = {"family": "DejaVu Sans, Arial, sans-serif"}
 BAND_FILLS = {
     "critical": "rgba(176, 42, 55, 0.10)",
@@ -33,8 +37,12 @@ def radar_figure(
     previous: ScoreResult | None = None,
     current_label: str = "This quarter",
     previous_label: str = "Previous quarter",
+    answer_range: dict[str, tuple[int, int]] | None = None,
 ) -> dict:
-    """One axis per dimension, 0 to the dimension maximum, band thresholds drawn as rings."""
+    """One axis per dimension, 0 to the dimension maximum, band thresholds drawn as rings.
+
+    `answer_range`, per dimension code the lowest and highest total of the people who
+    answered, is drawn as a light band behind the agreed line."""
     names = [dim.name for dim in current.dimensions]
     top = max(dim.max_total for dim in current.dimensions)
     data = [
@@ -50,6 +58,8 @@ def radar_figure(
         }
         for threshold in band_thresholds(bands)
     ]
+    if answer_range:
+        data.extend(_range_traces(current, answer_range))
     if previous is not None:
         data.append(_scores_trace(previous, previous_label, PREVIOUS_COLOUR, fill=False))
     data.append(_scores_trace(current, current_label, CURRENT_COLOUR, fill=True))
@@ -98,6 +108,28 @@ def _scores_trace(result: ScoreResult, label: str, colour: str, *, fill: bool) -
         + label
         + "</extra>",
     }
+
+
+def _range_traces(current: ScoreResult, answer_range: dict[str, tuple[int, int]]) -> list[dict]:
+    """The lowest totals' outline, then the highest's, filled down to the lowest ("tonext"
+    fills between two closed lines when one encloses the other, as highest does lowest)."""
+    names = _closed([dim.name for dim in current.dimensions])
+    traces = []
+    for label, which, fill in ((LOWEST_LABEL, 0, "none"), (HIGHEST_LABEL, 1, "tonext")):
+        traces.append(
+            {
+                "type": "scatterpolar",
+                "r": _closed([answer_range[dim.code][which] for dim in current.dimensions]),
+                "theta": names,
+                "name": label,
+                "mode": "lines",
+                "fill": fill,
+                "fillcolor": RANGE_FILL,
+                "line": {"color": RANGE_COLOUR, "width": 1.5, "dash": "dot"},
+                "hovertemplate": "%{theta}: %{r}<extra>" + label + "</extra>",
+            }
+        )
+    return traces
 
 
 def history_figures(history) -> list[dict]:

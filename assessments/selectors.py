@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from assessments.wizard import WizardSteps
 from catalogue.models import Dimension, MaturityModel, Question
 from catalogue.scoring import BandRule, ModelSpec, Progress, ScoreResult, progress, score_assessment
@@ -30,6 +31,22 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
     if sees_all_organizations(user):
         return assessments  # no team filter: at scale the subquery costs more than the page
     return assessments.filter(team__in=teams_visible_to(user).values("pk"))
+
+
+def reports_visible_to(user) -> QuerySet[Assessment]:
+    """What assessments_visible_to shows, and the submitted assessments the user was invited
+    to answer: a respondent sees the team's report once it is submitted, never a draft's."""
+    if not user.is_authenticated or sees_all_organizations(user):
+        return assessments_visible_to(user)
+    answered = Respondent.objects.filter(
+        user=user,
+        kind=Respondent.Kind.INVITED,
+        removed_at__isnull=True,
+        assessment__status=Assessment.Status.SUBMITTED,
+    ).values("assessment_id")
+    return Assessment.objects.select_related(
+        "team__organization", "model", "created_by", "submitted_by"
+    ).filter(Q(team__in=teams_visible_to(user).values("pk")) | Q(pk__in=answered))
 
 
 # --- One assessment with everything its pages need. ------------------------------------------
@@ -163,6 +180,12 @@ def _resume_step(progress: Progress) -> int:
 def assessment_sheet(assessment: Assessment) -> AssessmentSheet:
     model = model_structure(assessment.model)
     answers = {a.question_id: a for a in assessment.answers.all()}
+    return AssessmentSheet(assessment=assessment, model=model, answers=answers)
+
+
+def response_sheet(assessment: Assessment, answers: dict) -> AssessmentSheet:
+    """A respondent's own answers (by question id) laid out like the assessment's."""
+    model = model_structure(assessment.model)
     return AssessmentSheet(assessment=assessment, model=model, answers=answers)
 
 
@@ -324,6 +347,73 @@ def export_rows(assessments: QuerySet[Assessment]):
         .values_list(*EXPORT_COLUMNS)
         .iterator(chunk_size=2000)
     )
+
+
+IMPORTED_EXPORT_ID = "imported"
+
+
+def respondent_export_id(
+    *, anonymous: bool, kind: str, public_id: str, username: str | None, name: str = ""
+) -> str:
+    """Who gave a response, in exports: an opaque id that never changes when the assessment is
+    anonymous (for everyone, the lead too), "imported" for a file's, else the user name."""
+    if anonymous:
+        return f"anon-{public_id}"
+    if kind == Respondent.Kind.IMPORTED:
+        return IMPORTED_EXPORT_ID
+    # Without an account (deleted since, or a lead's second response): the name they gave.
+    return username or name or public_id
+
+
+RESPONSE_EXPORT_COLUMNS = (
+    *(f"respondent__{column}" for column in EXPORT_COLUMNS[:5]),
+    "question__code",
+    "score",
+    "note",
+)
+
+
+def response_export_rows(assessments: QuerySet[Assessment]) -> Iterator[tuple]:
+    """One tuple per scored answer of every counted response (submitted, not removed) of the
+    submitted assessments: export_rows' columns, then who answered (respondent_export_id).
+    In export_rows' order, then the order the responses were made in; streamed."""
+    rows = (
+        RespondentAnswer.objects.filter(
+            respondent__assessment__in=assessments.filter(
+                status=Assessment.Status.SUBMITTED
+            ).values("pk"),
+            respondent__status=Respondent.Status.SUBMITTED,
+            respondent__removed_at__isnull=True,
+            score__isnull=False,
+        )
+        .order_by(
+            "respondent__assessment__team__organization__name",
+            "respondent__assessment__team__name",
+            "respondent__assessment__year",
+            "respondent__assessment__quarter",
+            "respondent__assessment__model__version",
+            "question__dimension__order",
+            "question__order",
+            "respondent__created_at",
+            "respondent_id",
+        )
+        .values_list(
+            *RESPONSE_EXPORT_COLUMNS,
+            "respondent__assessment__anonymous_responses",
+            "respondent__kind",
+            "respondent__public_id",
+            "respondent__user__username",
+            "respondent__name",
+        )
+        .iterator(chunk_size=2000)
+    )
+    for *columns, anonymous, kind, public_id, username, name in rows:
+        yield (
+            *columns,
+            respondent_export_id(
+                anonymous=anonymous, kind=kind, public_id=public_id, username=username, name=name
+            ),
+        )
 
 
 # --- Change history (the audit trail, django-simple-history) ----------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views, wizard_views
+from assessments import team_views, views, wizard_views
 
 app_name = "assessments"
 
@@ -12,8 +12,24 @@ urlpatterns = [
     path("assessments/<int:pk>/step/<int:step>/", wizard_views.assessment_step, name="step"),
     path("assessments/<int:pk>/submit/", views.assessment_submit, name="submit"),
     path("assessments/<int:pk>/history/", views.assessment_history, name="history"),
+    path("assessments/<int:pk>/respondents/", team_views.respondents, name="respondents"),
+    path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/remove/",
+        team_views.respondent_remove,
+        name="respondent-remove",
+    ),
+    path(
+        "assessments/<int:pk>/response/submit/", team_views.response_submit, name="response-submit"
+    ),
+    path("assessments/<int:pk>/workshop/<int:number>/", team_views.workshop, name="workshop"),
+    path("invitations/<str:token>/", team_views.invitation, name="invitation"),
     path("assessments/<int:pk>/export.json", views.assessment_export_json, name="export-json"),
     path("teams/<int:pk>/", views.team_history, name="team"),
     path("organizations/<slug:slug>/export.csv", views.organization_export_csv, name="export-csv"),
+    path(
+        "organizations/<slug:slug>/responses.csv",
+        views.organization_export_responses_csv,
+        name="export-responses-csv",
+    ),
     path("organizations/<slug:slug>/import/", views.organization_import, name="import"),
 ]

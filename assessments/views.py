@@ -14,14 +14,15 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import charts, imports, selectors, services, uploads
+from assessments import charts, imports, selectors, services, team_answers, uploads
+from assessments.agreement import DISCUSS_SPREAD
 from assessments.exports import csv_format, json_format, pdf, svg_radar
 from assessments.forms import ImportForm, StartForm
 from assessments.ids import parse_id
 from assessments.models import Assessment
 from assessments.periods import Quarter, recent_quarters
 from assessments.reports import Report, build_report
-from assessments.wizard import CONTEXT_STEP, WizardSteps
+from assessments.wizard import CONTEXT_STEP, RESPONDENT_FIRST_STEP, WizardSteps
 from organizations import selectors as scope
 
 TEAMS_PER_PAGE = 10
@@ -50,6 +51,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     organizations_on_page = {team.organization_id for team in teams_on_page}
     ctx = {
         "page": page,
+        "invitations": list(team_answers.invitations_of(request.user)),
+        "respondent_first_step": RESPONDENT_FIRST_STEP,
         "team_rows": [(team, history.get(team.pk, [])) for team in teams_on_page],
         "current_quarter": Quarter.containing(timezone.localdate()),
         "is_consultant": scope.is_consultant(request.user)
@@ -109,12 +112,21 @@ def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(selectors.assessments_visible_to(request.user), pk=pk)
 
 
+def _readable_report(request: HttpRequest, pk: int) -> Assessment:
+    """For the report, its PDF and JSON: invited respondents too, once it is submitted."""
+    return get_object_or_404(selectors.reports_visible_to(request.user), pk=pk)
+
+
 @login_required
 @require_POST
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _visible_assessment(request, pk)
     try:
-        services.assessment_submit(assessment=assessment, user=request.user)
+        services.assessment_submit(
+            assessment=assessment,
+            user=request.user,
+            seen_responses=_seen_responses(request.POST.get("responses_seen")),
+        )
     except services.AlreadySubmitted:
         messages.info(request, "This assessment had already been submitted.")
     except services.AssessmentError as refused:
@@ -127,11 +139,19 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:report", pk=assessment.pk)
 
 
+def _seen_responses(value: str | None) -> list[int] | None:
+    """The responses the lead's review page counted ("12 15"); None if the page did not say."""
+    if value is None:
+        return None
+    ids = [parse_id(part) for part in value.split()]
+    return [i for i in ids if i is not None]
+
+
 @login_required
 @require_GET
 def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    report = build_report(_visible_assessment(request, pk))
-    ctx = _report_context(report)
+    report = build_report(_readable_report(request, pk))
+    ctx = _report_context(report, show_names=_shows_names(request.user, report))
     if report.result is not None and report.assessment.is_submitted:
         ctx["radar_figure"] = charts.radar_figure(
             report.result,
@@ -139,12 +159,26 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
             previous=report.previous_result,
             current_label=report.assessment.period.label,
             previous_label=report.previous.period.label if report.previous else "",
+            answer_range=report.answer_range,
         )
+    elif not report.assessment.is_submitted:
+        ctx["team"] = team_answers.team_answers(report.assessment)  # who has answered so far
     return render(request, "assessments/report.html", ctx)
 
 
-def _report_context(report: Report) -> dict:
-    """What the report page and the PDF render, from the report's prepared rows."""
+def _shows_names(user, report: Report) -> bool:
+    """Who answered is named to the people who manage the team, unless the lead chose
+    anonymous responses; never to an invited respondent."""
+    if report.team is None or report.assessment.anonymous_responses:
+        return False
+    return scope.teams_visible_to(user).filter(pk=report.assessment.team_id).exists()
+
+
+def _report_context(report: Report, *, show_names: bool = False) -> dict:
+    """What the report page and the PDF render, from the report's prepared rows.
+
+    `show_names`: name the people who answered (the caller checks who may see them)."""
+    team = report.team
     return {
         "assessment": report.assessment,
         "sheet": report.sheet,
@@ -154,6 +188,15 @@ def _report_context(report: Report) -> dict:
         "summary_rows": report.summary_rows,
         "focus": report.focus,
         "continue_step": report.sheet.resume_step,
+        "answered_count": report.answered_count,
+        "answers_imported": report.answers_imported,
+        "respondent_names": [v.label for v in team.voices] if team and show_names else [],
+        "removed_count": len(team.removed) if team else 0,
+        "show_spread": report.several_answered,
+        "answer_sections": report.answer_sections,
+        "discussed": report.discussed,
+        "answer_range": report.answer_range,
+        "discuss_spread": DISCUSS_SPREAD,
     }
 
 
@@ -172,7 +215,7 @@ def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report = build_report(_visible_assessment(request, pk))
+    report = build_report(_readable_report(request, pk))
     if report.result is None or not report.assessment.is_submitted:
         messages.info(request, "The PDF is ready once the assessment is submitted.")
         return redirect("assessments:report", pk=pk)
@@ -185,9 +228,10 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         previous=report.previous_result,
         current_label=report.assessment.period.label,
         previous_label=report.previous.period.label if report.previous else "",
+        answer_range=report.answer_range,
     )
     ctx = {
-        **_report_context(report),
+        **_report_context(report, show_names=_shows_names(request.user, report)),
         "radar_svg": mark_safe(radar),  # built by us from numbers; every label is escaped
         "prepared_by": request.user.get_full_name() or request.user.get_username(),
         "prepared_on": timezone.localdate(),
@@ -206,8 +250,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @login_required
 @require_GET
 def assessment_export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = selectors.assessment_sheet(_visible_assessment(request, pk))
-    response = JsonResponse(json_format.assessment_document(sheet), json_dumps_params={"indent": 2})
+    sheet = selectors.assessment_sheet(_readable_report(request, pk))
+    # As on the report: who answered is named only to the people who manage the team.
+    manages = scope.teams_visible_to(request.user).filter(pk=sheet.assessment.team_id).exists()
+    document = json_format.assessment_document(
+        sheet, team_answers.team_answers(sheet.assessment), names=manages
+    )
+    response = JsonResponse(document, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = (
         f'attachment; filename="{_export_name(sheet.assessment)}.json"'
     )
@@ -227,6 +276,21 @@ def organization_export_csv(request: HttpRequest, slug: str) -> HttpResponse:
         csv_format.csv_lines(selectors.export_rows(visible)), content_type="text/csv; charset=utf-8"
     )
     filename = f"{organization.slug}-onboarding-maturity.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def organization_export_responses_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every counted response's own answers, with who gave them: export.csv's scoping."""
+    organization = get_object_or_404(scope.organizations_visible_to(request.user), slug=slug)
+    visible = selectors.assessments_visible_to(request.user).filter(team__organization=organization)
+    response = StreamingHttpResponse(
+        csv_format.responses_csv_lines(selectors.response_export_rows(visible)),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"{organization.slug}-onboarding-maturity-responses.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 
 from assessments.exports.svg_radar import radar_svg
@@ -85,3 +86,40 @@ def test_without_a_previous_quarter_there_is_one_polygon_and_one_legend_entry():
     assert "<never shown>" not in texts(root)
     assert "This quarter" in texts(root)
     assert "One & two (6)" in texts(root)
+
+
+def radii(points: str) -> list[float]:
+    """Each point's distance from the chart's centre, in chart units (0 to the top ring)."""
+    from assessments.exports.svg_radar import CENTRE_X, CENTRE_Y, RADIUS
+
+    pairs = [tuple(map(float, point.split(","))) for point in points.split()]
+    return [round(math.hypot(x - CENTRE_X, y - CENTRE_Y) / RADIUS * 10, 1) for x, y in pairs]
+
+
+def test_the_answer_range_is_a_band_between_the_lowest_and_highest_totals():
+    spec = spec_named(["One", "Two", "Three"])
+    ranges = {"D0": (4, 9), "D1": (5, 6), "D2": (2, 10)}
+    root = parsed(
+        radar_svg(result_of(spec, 3), BANDS, previous=result_of(spec, 2), answer_range=ranges)
+    )
+    (band,) = root.iter(f"{SVG}path")
+    assert band.get("fill-rule") == "evenodd"  # the lowest outline cuts a hole in the highest
+    outer, inner = (part.strip(" Z") for part in band.get("d").split("M")[1:])
+    assert radii(outer) == [9.0, 6.0, 10.0]
+    assert radii(inner) == [4.0, 5.0, 2.0]
+    outlines = [p.get("points") for p in root.iter(f"{SVG}polygon") if p.get("stroke-dasharray")]
+    assert inner in outlines and outer in outlines  # both drawn as dotted lines too
+    # Behind the agreed line: the agreed polygon is the last one drawn.
+    elements = list(root)
+    agreed = [e for e in elements if e.get("fill") == "#0a4baf" and e.tag == f"{SVG}polygon"]
+    assert elements.index(band) < elements.index(agreed[0])
+    assert radii(agreed[0].get("points")) == [6.0, 6.0, 6.0]
+    assert "Lowest to highest answer" in texts(root)
+    assert "Previous quarter" in texts(root)
+
+
+def test_without_an_answer_range_there_is_no_band():
+    spec = spec_named(["One", "Two", "Three"])
+    root = parsed(radar_svg(result_of(spec, 3), BANDS))
+    assert not list(root.iter(f"{SVG}path"))
+    assert "Lowest to highest answer" not in texts(root)

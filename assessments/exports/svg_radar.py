@@ -16,6 +16,10 @@ FONT = "DejaVu Sans, sans-serif"
 WIDTH, HEIGHT = 700, 440
 CENTRE_X, CENTRE_Y = WIDTH / 2, 200
 RADIUS = 140
+RANGE_COLOUR = "#7a4fb0"
+RANGE_LABEL = "Lowest to highest answer"
+SWATCH = 26  # a legend swatch and the space before its label
+LEGEND_GAP = 24
 
 
 def _point(index: int, count: int, value: float, top: float) -> tuple[float, float]:
@@ -45,7 +49,10 @@ def radar_svg(
     previous: ScoreResult | None = None,
     current_label: str = "This quarter",
     previous_label: str = "Previous quarter",
+    answer_range: dict[str, tuple[int, int]] | None = None,
 ) -> str:
+    """`answer_range`, per dimension code the lowest and highest total of the people who
+    answered, is drawn as a light band between two dotted outlines behind the agreed line."""
     dims = current.dimensions
     count, top = len(dims), max(dim.max_total for dim in dims)
     parts = [
@@ -67,6 +74,19 @@ def radar_svg(
         parts.append(
             f'<line x1="{CENTRE_X}" y1="{CENTRE_Y}" x2="{x:.1f}" y2="{y:.1f}" stroke="#dee2e6"/>'
         )
+    if answer_range:
+        lowest = _polygon([answer_range[d.code][0] for d in dims], top)
+        highest = _polygon([answer_range[d.code][1] for d in dims], top)
+        # One shape, the highest outline with the lowest cut out of it: the band between them.
+        parts.append(
+            f'<path d="M{highest}Z M{lowest}Z" fill="{RANGE_COLOUR}" fill-opacity="0.18" '
+            'fill-rule="evenodd" stroke="none"/>'
+        )
+        parts.extend(
+            f'<polygon points="{outline}" fill="none" stroke="{RANGE_COLOUR}" stroke-width="1.5" '
+            'stroke-dasharray="2,3"/>'
+            for outline in (lowest, highest)
+        )
     if previous is not None:
         parts.append(
             f'<polygon points="{_polygon([d.total for d in previous.dimensions], top)}" '
@@ -77,19 +97,51 @@ def radar_svg(
         'fill-opacity="0.25" stroke="#0a4baf" stroke-width="2.5"/>'
     )
     parts.extend(_label(i, count, f"{d.name} ({d.total})") for i, d in enumerate(dims))
-    legend_y = HEIGHT - 12
-    parts.append(
-        f'<rect x="{CENTRE_X - 140}" y="{legend_y - 8}" width="14" height="10" fill="#0a4baf" '
-        'fill-opacity="0.4"/>'
-        f'<text x="{CENTRE_X - 120}" y="{legend_y}" font-family="{FONT}" font-size="11">'
-        f"{escape(current_label)}</text>"
+    parts.extend(
+        _legend(current_label, previous_label if previous is not None else None, bool(answer_range))
     )
-    if previous is not None:
-        parts.append(
-            f'<line x1="{CENTRE_X + 20}" y1="{legend_y - 3}" x2="{CENTRE_X + 40}" '
-            f'y2="{legend_y - 3}" stroke="#6c757d" '
-            f'stroke-width="2" stroke-dasharray="6,4"/><text x="{CENTRE_X + 46}" y="{legend_y}" '
-            f'font-family="{FONT}" font-size="11">{escape(previous_label)}</text>'
-        )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _legend(current_label: str, previous_label: str | None, answer_range: bool) -> list[str]:
+    """One row under the chart: a swatch and a label per line drawn, centred."""
+    swatches = [
+        (
+            '<rect x="{x}" y="{y_box}" width="14" height="10" fill="#0a4baf" fill-opacity="0.4"/>',
+            current_label,
+        )
+    ]
+    if previous_label is not None:
+        swatches.append(
+            (
+                '<line x1="{x}" y1="{y_line}" x2="{x_end}" y2="{y_line}" stroke="#6c757d" '
+                'stroke-width="2" stroke-dasharray="6,4"/>',
+                previous_label,
+            )
+        )
+    if answer_range:
+        swatches.append(
+            (
+                f'<rect x="{{x}}" y="{{y_box}}" width="14" height="10" fill="{RANGE_COLOUR}" '
+                f'fill-opacity="0.18" stroke="{RANGE_COLOUR}" stroke-dasharray="2,2"/>',
+                RANGE_LABEL,
+            )
+        )
+    widths = [SWATCH + _text_width(label) + LEGEND_GAP for _swatch, label in swatches]
+    x = CENTRE_X - (sum(widths) - LEGEND_GAP) / 2
+    y = HEIGHT - 12
+    parts = []
+    for (swatch, label), width in zip(swatches, widths, strict=True):
+        parts.append(
+            swatch.format(x=f"{x:.1f}", x_end=f"{x + 20:.1f}", y_box=y - 8, y_line=y - 3)
+            + f'<text x="{x + SWATCH:.1f}" y="{y}" font-family="{FONT}" font-size="11">'
+            + f"{escape(label)}</text>"
+        )
+        x += width
+    return parts
+
+
+def _text_width(label: str) -> float:
+    # DejaVu Sans at 11px averages under 7px a character: enough room, never an overlap.
+    return 7 * len(label)
