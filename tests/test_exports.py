@@ -124,10 +124,16 @@ def test_json_export_matches_the_contract(client, consultant, known):
         ]
     ]
     assert (document["overall_total"], document["max_overall"]) == (60, 100)
+    # A lead alone is the one response: no spread, and the agreed score is their own.
     assert document["answers"][0] == {
         "question": "VO-1",
         "score": 1,
         "note": 'Says "value", means features',
+        "spread": 0,
+        "median": 1.0,
+        "distribution": {"1": 1},
+        "agreed_by_lead": False,
+        "reason": "",
     }
     assert [answer["question"] for answer in document["answers"]] == CODES
 

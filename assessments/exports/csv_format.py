@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import IO
 
 HEADER = ("organization", "team", "year", "quarter", "model_version", "question", "score", "note")
+# Every response's answers instead of the agreed ones: who answered in a last column. Export only.
+RESPONSES_HEADER = (*HEADER, "respondent")
 # A spreadsheet runs a cell starting with one of these as a formula; export defuses them with a
 # leading apostrophe (which spreadsheets hide), and import takes that apostrophe off again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,13 +33,18 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
+def csv_lines(rows: Iterable[tuple], header: tuple[str, ...] = HEADER) -> Iterator[str]:
     """The header, then one line per answer: for streaming responses and the command alike."""
     # CRLF, as RFC 4180 has it: the writer then quotes any field holding a bare "\r" too.
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(HEADER)
+    yield writer.writerow(header)
     for row in rows:
         yield writer.writerow([defuse(value) for value in row])
+
+
+def responses_csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
+    """As csv_lines, for selectors.response_export_rows: one line per answer of a response."""
+    return csv_lines(rows, RESPONSES_HEADER)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from assessments.selectors import AssessmentSheet
+from assessments.selectors import AssessmentSheet, respondent_export_id
+from assessments.team_answers import QuestionAgreement, TeamAnswers, team_answers
 
 
-def assessment_document(sheet: AssessmentSheet) -> dict:
+def assessment_document(
+    sheet: AssessmentSheet, team: TeamAnswers | None = None, *, names: bool = True
+) -> dict:
+    """`team`: the assessment's team_answers, if the caller has them already. Without `names`
+    (for a reader who may not see who answered), respondents get their opaque ids."""
     assessment, result = sheet.assessment, sheet.result
+    team = team if team is not None else team_answers(assessment)
     totals = {dim.code: dim for dim in result.dimensions} if result else {}
     return {
         "organization": assessment.team.organization.name,
@@ -29,13 +35,52 @@ def assessment_document(sheet: AssessmentSheet) -> dict:
         ],
         "overall_total": result.overall_total if result else None,
         "max_overall": result.max_overall if result else None,
+        "respondents": _respondents(team, names=names),
         "answers": [
             {
                 "question": item.question.code,
                 "score": item.score,
                 "note": item.note,
+                **_agreement(team.by_code.get(item.question.code)),
             }
             for row in sheet.rows
             for item in row.items
         ],
+    }
+
+
+def _respondents(team: TeamAnswers, *, names: bool) -> dict:
+    """The responses that count (submitted, not removed), in the order they were made."""
+    anonymous = team.assessment.anonymous_responses
+    return {
+        "count": len(team.counted),
+        "anonymous": anonymous,
+        "people": [
+            {
+                "id": respondent_export_id(
+                    anonymous=anonymous or not names,
+                    kind=respondent.kind,
+                    public_id=respondent.public_id,
+                    username=respondent.user.get_username() if respondent.user else None,
+                    name=respondent.name,
+                ),
+                "kind": respondent.kind,
+                "submitted_at": respondent.submitted_at.isoformat(),
+            }
+            for respondent in team.counted
+        ],
+    }
+
+
+def _agreement(item: QuestionAgreement | None) -> dict:
+    """How far the answers to one question spread, and who set its agreed score."""
+    spread = item.spread if item is not None else None
+    return {
+        "spread": spread.spread if spread else None,
+        "median": float(spread.median) if spread else None,
+        "distribution": {str(score): count for score, count in spread.distribution}
+        if spread
+        else {},
+        "agreed_by_lead": item.agreed_by_lead if item is not None else False,
+        "reason": item.reason if item is not None else "",
     }
