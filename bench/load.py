@@ -2,6 +2,8 @@
 
 Each endpoint is measured right after a trivial view (/healthz: one SELECT 1) served by the same
 server and settings, so the ratio depends neither on the machine nor on its drift during the run.
+The report page is measured twice: on a generated assessment (one person's answers) and on one
+answered by ten people, invited, answered, agreed and submitted through the services.
 
     .venv/bin/python bench/load.py --assessments 1000
     .venv/bin/python bench/load.py --assessments 100000 --database-url postgres://...
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import secrets
 import shutil
@@ -27,6 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
 TEAMS_PER_ORG, QUARTERS = 10, 10
+RESPONDENTS = 10  # people who answered the team report's assessment, the lead included
+TEAM_REPORT_QUARTER = (2091, 1)  # after every generated quarter: the team's latest
 
 
 def environment(database_url: str, static_root: Path) -> dict[str, str]:
@@ -86,9 +91,106 @@ def prepare(env, assessments: int) -> dict[str, str]:
         text=True,
         check=True,
     ).stdout
+    out += subprocess.run(
+        [PY, str(Path(__file__).resolve()), "--setup-team-report"],
+        cwd=REPO,
+        env={**env, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return dict(
         line.split(" ", 1) for line in out.strip().splitlines() if line.split(" ", 1)[0].isupper()
     )
+
+
+def setup_team_report() -> None:
+    """Run by prepare() inside the benchmark's environment: prints TEAM_REPORT, the id of a
+    submitted assessment answered by RESPONDENTS people (made once; PostgreSQL keeps it)."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from assessments.models import Assessment
+    from assessments.periods import Quarter
+    from assessments.services import answers_save, assessment_start, assessment_submit
+    from assessments.team_answers import team_answers
+    from assessments.team_services import (
+        agreed_scores_save,
+        respondents_invite,
+        response_answers_save,
+        response_submit,
+    )
+    from catalogue.selectors import model_with_structure
+    from organizations.models import Team
+
+    users = get_user_model().objects
+    period = Quarter(*TEAM_REPORT_QUARTER)
+    assessment = Assessment.objects.filter(
+        year=period.year, quarter=period.quarter, status=Assessment.Status.SUBMITTED
+    ).first()
+    if assessment is None:
+        # The team before the one-person report's (bench_setup.py takes the last team's latest
+        # quarter): the same history behind it, and never the same assessment on a later run.
+        team = Team.objects.order_by("-pk")[1]
+        rng = random.Random(2026)
+        with transaction.atomic():  # all of it or, after a failure, nothing to trip over
+            lead = users.get_or_create(
+                username="bench-lead", defaults={"first_name": "Bench", "last_name": "Lead"}
+            )[0]
+            team.leads.add(lead)
+            people = [
+                users.get_or_create(
+                    username=f"bench-respondent-{number}",
+                    defaults={
+                        "first_name": "Respondent",
+                        "last_name": f"No. {number}",
+                        "email": f"bench-respondent-{number}@example.com",
+                    },
+                )[0]
+                for number in range(1, RESPONDENTS)
+            ]
+            assessment, _ = assessment_start(team=team, period=period, user=lead)
+            model = model_with_structure(assessment.model_id)
+            questions = [q for dim in model.dimensions.all() for q in dim.questions.all()]
+            # Mostly within a point of each other, now and then two apart: some to discuss.
+            typical = {question: rng.randint(2, 4) for question in questions}
+
+            def answers() -> dict:
+                return {
+                    question: (
+                        min(5, max(1, score + rng.choice((-2, -1, 0, 0, 0, 1, 1, 2)))),
+                        "Seen on most of my accounts this quarter." if rng.random() < 0.2 else "",
+                    )
+                    for question, score in typical.items()
+                }
+
+            answers_save(assessment=assessment, answers=answers())
+            for respondent in respondents_invite(
+                assessment=assessment, users=people, invited_by=lead
+            ):
+                response_answers_save(respondent=respondent, answers=answers())
+                response_submit(respondent=respondent)
+            discussed = team_answers(assessment).to_discuss[:3]
+            agreed_scores_save(
+                assessment=assessment,
+                agreed={
+                    item.question: (
+                        item.spread.highest,
+                        "Agreed in the team meeting: the low scores were about last quarter.",
+                    )
+                    for item in discussed
+                    if item.spread.highest != item.spread.default_agreed
+                },
+            )
+            assessment = assessment_submit(assessment=assessment, user=lead)
+    counted = team_answers(assessment).counted
+    if len(counted) != RESPONDENTS:
+        raise SystemExit(f"The team report has {len(counted)} responses, not {RESPONDENTS}.")
+    print("TEAM_REPORT", assessment.pk)
+    print("COUNT", Assessment.objects.count())
 
 
 def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
@@ -144,6 +246,12 @@ def wrk(url: str, session: str, seconds: int, connections: int, method=None, bod
     return {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
 
 
+def page_kib(url: str, session: str) -> float:
+    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={session}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return len(response.read()) / 1024
+
+
 def worker_peak_mib(server: subprocess.Popen) -> float:
     children = subprocess.run(
         ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
@@ -169,7 +277,11 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--setup-team-report", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.setup_team_report:
+        setup_team_report()
+        return
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
 
@@ -184,12 +296,23 @@ def main() -> None:
         ("trivial view (/healthz)", "/healthz", None, None),
         ("dashboard", "/", None, None),
         ("report page", f"/assessments/{ids['REPORT']}/", None, None),
+        (
+            f"report page, {RESPONDENTS} respondents",
+            f"/assessments/{ids['TEAM_REPORT']}/",
+            None,
+            None,
+        ),
         ("wizard step POST", f"/assessments/{ids['DRAFT']}/step/2/", "POST", step_body),
         ("JSON export", f"/assessments/{ids['REPORT']}/export.json", None, None),
         ("PDF", f"/assessments/{ids['REPORT']}/report.pdf", None, None),
     ]
     connections = {"PDF": args.pdf_connections}
     try:
+        # What the two report pages weigh, as served in this run: says what they contained.
+        sizes = {
+            key: page_kib(f"{base}/assessments/{ids[key]}/", ids["SESSION"])
+            for key in ("REPORT", "TEAM_REPORT")
+        }
         rows = []
         trivial_path = endpoints[0][1]
         for name, path, method, body in endpoints[1:]:
@@ -228,7 +351,17 @@ def main() -> None:
             f"| {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {t['p50']:.1f} "
             f"| {int(r['errors'] + t['errors'])} |"
         )
-    print(f"\nPeak gunicorn worker memory (VmHWM) after the run: {pdf_peak:.0f} MiB")
+    ratios = {name: r["rps"] / t["rps"] for name, r, t in rows}
+    print(
+        f"\nReport page with {RESPONDENTS} respondents against the one-person report page "
+        f"(ratios to trivial): "
+        f"{ratios[f'report page, {RESPONDENTS} respondents'] / ratios['report page']:.2f}"
+    )
+    print(
+        f"Report page HTML: {sizes['REPORT']:.1f} KiB (one person), "
+        f"{sizes['TEAM_REPORT']:.1f} KiB ({RESPONDENTS} respondents)"
+    )
+    print(f"Peak gunicorn worker memory (VmHWM) after the run: {pdf_peak:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from assessments.management.commands.seed_demo import DEMO_PASSWORD
-from assessments.models import Answer, Assessment
+from assessments.management.commands.seed_demo import DEMO_PASSWORD, MID_MARKET
+from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from assessments.periods import Quarter
+from assessments.selectors import assessment_sheet
+from assessments.team_answers import invitations_of, team_answers
 from catalogue.models import Band, MaturityModel
 from organizations.models import Organization, Team
 
@@ -66,9 +68,30 @@ def snapshot() -> dict:
                 "question__code",
                 "score",
                 "note",
+                "agreed_reason",
             )
         ),
+        "responses": sorted(
+            Respondent.objects.values_list(
+                "assessment__team__slug",
+                "assessment__quarter",
+                "kind",
+                "user__username",
+                "status",
+                "submitted_at",
+            )
+        ),
+        "response_answers": RespondentAnswer.objects.count(),
     }
+
+
+def latest_mid_market() -> Assessment:
+    return (
+        Assessment.objects.filter(team__slug="mid-market", status=Assessment.Status.SUBMITTED)
+        .select_related("model")
+        .order_by("-year", "-quarter")
+        .first()
+    )
 
 
 def test_creates_the_organization_teams_people_and_assessments():
@@ -79,7 +102,13 @@ def test_creates_the_organization_teams_people_and_assessments():
     assert Organization.objects.count() == 1
     teams = {team.slug: team.name for team in Team.objects.filter(organization=organization)}
     assert teams == {"enterprise": "Enterprise Onboarding", "mid-market": "Mid-Market Onboarding"}
-    assert set(User.objects.values_list("username", flat=True)) == {"lead", "consultant", "admin"}
+    assert set(User.objects.values_list("username", flat=True)) == {
+        "lead",
+        "consultant",
+        "admin",
+        "priya",
+        "tom",
+    }
 
     submitted = Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
     drafts = Assessment.objects.filter(status=Assessment.Status.DRAFT)
@@ -180,8 +209,11 @@ def test_draft_is_the_current_quarter_half_answered():
 def test_prints_each_login_and_the_local_only_password():
     output = seed()
 
-    for username in ("lead", "consultant", "admin"):
+    for username in ("lead", "consultant", "admin", "priya", "tom"):
         assert username in output
+    priya_line = next(line for line in output.splitlines() if line.strip().startswith("priya "))
+    assert "Respondent (Mid-Market Onboarding, latest quarter)" in priya_line
+    assert DEMO_PASSWORD in priya_line
     assert DEMO_PASSWORD in output
     assert "http://127.0.0.1:8000/" in output
     assert "local demo use only" in output
@@ -218,3 +250,76 @@ def test_uses_an_already_installed_model():
 
     assert MaturityModel.objects.count() == 1
     assert Assessment.objects.count() == 9
+
+
+def test_one_quarter_was_answered_by_three_people_through_invitations():
+    seed()
+
+    assessment = latest_mid_market()
+    team = team_answers(assessment)
+    assert team.is_team and team.answered_count == 3
+    assert [(r.kind, r.user.username, r.display_name) for r in team.counted] == [
+        ("invited", "priya", "Priya Shah"),
+        ("invited", "tom", "Tom Becker"),
+        ("lead", "lead", "Jordan Lee"),
+    ]
+    for respondent in team.counted:
+        invited_by = respondent.invited_by.username if respondent.invited_by else None
+        assert invited_by == (None if respondent.kind == "lead" else "lead")
+        assert respondent.is_submitted and respondent.answers.count() == 20
+        assert respondent.submitted_at <= assessment.submitted_at
+        assert Quarter.containing(timezone.localtime(respondent.submitted_at).date()) == (
+            assessment.period
+        )
+    # Each invited colleague finds the quarter among their invitations.
+    for username in ("priya", "tom"):
+        (invitation,) = invitations_of(User.objects.get(username=username))
+        assert invitation.assessment == assessment
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+    # Every other assessment is the lead's alone; the draft has nobody invited.
+    others = Respondent.objects.exclude(assessment=assessment)
+    assert set(others.values_list("kind", "user__username")) == {("lead", "lead")}
+    assert others.count() == 7
+    assert not Respondent.objects.filter(assessment__status=Assessment.Status.DRAFT).exists()
+
+
+def test_the_three_disagreed_on_one_question_and_the_lead_agreed_it_with_a_reason():
+    seed()
+
+    assessment = latest_mid_market()
+    team = team_answers(assessment)
+    (discussed,) = team.to_discuss
+    assert discussed.question.code == "CX-4"
+    assert discussed.scores == (2, 3, 4)  # Priya, Tom, the lead
+    assert (discussed.spread.spread, discussed.spread.default_agreed) == (2, 3)
+    assert discussed.agreed == 4 and discussed.agreed_by_lead
+    assert discussed.reason.startswith("Every go-live gets the survey since this quarter")
+    answer = assessment.answers.get(question__code="CX-4")
+    assert (answer.score, answer.agreed_reason, answer.agreed_score) == (4, discussed.reason, None)
+    # Everywhere else the three were at most one apart and the median stood.
+    for item in team.questions:
+        if item is not discussed:
+            assert item.spread.spread <= 1 and not item.agreed_by_lead, item.question.code
+            assert item.agreed == item.spread.default_agreed and item.reason == ""
+    assert [item.question.code for item in team.set_by_lead] == ["CX-4"]
+
+
+def test_the_agreed_scores_are_the_ones_totalled():
+    seed()
+
+    assessment = latest_mid_market()
+    team = team_answers(assessment)
+    planned = MID_MARKET.history[-1].scores
+    agreed = {item.question.code: item.agreed for item in team.questions}
+    assert agreed == {
+        f"{dimension}-{index}": int(digit)
+        for dimension, digits in planned.items()
+        for index, digit in enumerate(digits, start=1)
+    }
+    # The report's totals use the agreed 4 on CX-4, not the median 3 of the three answers.
+    result = assessment_sheet(assessment).result
+    medians = {item.question.code: item.spread.default_agreed for item in team.questions}
+    cx_medians = sum(score for code, score in medians.items() if code.startswith("CX-"))
+    assert (cx_medians, result.dimension("CX").total) == (15, 16)
+    assert result.overall_total == sum(agreed.values()) == sum(medians.values()) + 1
+    assert dimension_totals([assessment])[assessment.pk]["CX"] == 16

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from assessments.periods import Quarter
 from catalogue.models import Question
 from catalogue.selectors import latest_published_model
@@ -74,6 +74,28 @@ class Command(BaseCommand):
                     for question in questions
                 ]
                 Answer.objects.bulk_create(answers, batch_size=BATCH)
+                # Like an import: every submitted assessment keeps the response it came from.
+                respondents = Respondent.objects.bulk_create(
+                    Respondent(
+                        assessment=assessment,
+                        kind=Respondent.Kind.IMPORTED,
+                        status=Respondent.Status.SUBMITTED,
+                        submitted_at=now,
+                    )
+                    for assessment in assessments
+                )
+                by_assessment = {r.assessment_id: r for r in respondents}
+                RespondentAnswer.objects.bulk_create(
+                    (
+                        RespondentAnswer(
+                            respondent=by_assessment[answer.assessment_id],
+                            question=answer.question,
+                            score=answer.score,
+                        )
+                        for answer in answers
+                    ),
+                    batch_size=BATCH,
+                )
                 created += len(assessments)
         seconds = time.perf_counter() - started
         self.stdout.write(

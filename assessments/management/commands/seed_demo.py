@@ -1,4 +1,8 @@
-"""Demo data for local use: one organization, two teams, a year of history and a draft."""
+"""Demo data for local use: one organization, two teams, a year of history and a draft.
+
+One team's latest quarter was answered by three people: the lead and two colleagues, who
+disagreed on one question; the lead agreed its score with a reason before submitting.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +16,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Respondent
 from assessments.periods import Quarter
 from assessments.services import (
     answers_save,
     assessment_start,
     assessment_submit,
     assessment_update_context,
+)
+from assessments.team_services import (
+    agreed_scores_save,
+    respondents_invite,
+    response_answers_save,
+    response_submit,
 )
 from catalogue.models import MaturityModel, Question
 from organizations.models import Organization, Team
@@ -36,10 +46,18 @@ ORGANIZATION_NAME = "Northwind Software"
 
 @dataclass(frozen=True)
 class QuarterPlan:
-    """One quarter's answers: five digits per dimension (questions 1-5), plus a few notes."""
+    """One quarter's answers: five digits per dimension (questions 1-5), plus a few notes.
+
+    With `responses`, colleagues answered the quarter too (by username, their own answers),
+    and `agreed` holds the scores the lead set against the team's median, with the reason:
+    the lead's own answers are then only one response, and `scores` must come out as the
+    agreed ones (each colleague's score on each other question keeps the lead's as median).
+    """
 
     scores: dict[str, str]
     notes: dict[str, str] = field(default_factory=dict)
+    responses: dict[str, QuarterPlan] = field(default_factory=dict)
+    agreed: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,12 +135,36 @@ MID_MARKET = TeamPlan(
             scores={"VO": "33333", "CX": "33232", "AO": "32322", "MP": "22322"},
             notes={"AO-3": "Two onboarding specialists moved to support mid-quarter."},
         ),
+        # Answered by the lead and two colleagues, split on CX-4 (4, 2 and 3: median 3).
         QuarterPlan(
             scores={"VO": "43433", "CX": "33343", "AO": "43433", "MP": "33322"},
             notes={"CX-4": "CSAT survey sent at go-live; 41% response rate."},
+            responses={
+                "priya": QuarterPlan(
+                    scores={"VO": "33433", "CX": "33323", "AO": "43423", "MP": "33322"},
+                    notes={
+                        "CX-4": "My accounts only get the renewal survey; I never see go-live "
+                        "results.",
+                    },
+                ),
+                "tom": QuarterPlan(
+                    scores={"VO": "44433", "CX": "34333", "AO": "43433", "MP": "32322"},
+                    notes={"CX-4": "The survey goes out, but nobody follows up on low scores."},
+                ),
+            },
+            agreed={
+                "CX-4": (
+                    4,
+                    "Every go-live gets the survey since this quarter (41% answer); Priya's "
+                    "accounts went live before it started.",
+                )
+            },
         ),
     ),
 )
+
+# Colleagues who answer a quarter next to the lead: (first name, last name).
+RESPONDENTS = {"priya": ("Priya", "Shah"), "tom": ("Tom", "Becker")}
 
 TEAMS = (ENTERPRISE, MID_MARKET)
 
@@ -138,6 +180,7 @@ class Login:
 class Cast:
     teams: dict[str, Team]
     lead: AbstractUser
+    respondents: dict[str, AbstractUser]
     logins: list[Login]
 
 
@@ -156,15 +199,11 @@ class Command(BaseCommand):
                 periods = _quarters_before(current, len(plan.history))
                 for period, quarter_plan in zip(periods, plan.history, strict=True):
                     outcomes.append(
-                        _seed_assessment(
-                            team, period, model, plan, quarter_plan, cast.lead, submit=True
-                        )
+                        _seed_assessment(team, period, model, plan, quarter_plan, cast, submit=True)
                     )
                 if plan.draft is not None:
                     outcomes.append(
-                        _seed_assessment(
-                            team, current, model, plan, plan.draft, cast.lead, submit=False
-                        )
+                        _seed_assessment(team, current, model, plan, plan.draft, cast, submit=False)
                     )
         created = sum(outcomes)
         self.stdout.write(
@@ -239,10 +278,17 @@ def _seed_people_and_teams() -> Cast:
     consultant.user.groups.add(Group.objects.get_or_create(name="Consultants")[0])
     organization.consultants.add(consultant.user)
     admin = _user("admin", "Admin", "Demo", "Admin", is_staff=True, is_superuser=True)
+    respondents = [
+        _user(username, f"Respondent ({plan.name}, latest quarter)", *RESPONDENTS[username])
+        for plan in TEAMS
+        for quarter_plan in plan.history
+        for username in quarter_plan.responses
+    ]
     return Cast(
         teams={team.slug: team for team in teams},
         lead=lead.user,
-        logins=[lead, consultant, admin],
+        respondents={login.user.username: login.user for login in respondents},
+        logins=[lead, consultant, admin, *respondents],
     )
 
 
@@ -284,29 +330,53 @@ def _seed_assessment(
     model: MaturityModel,
     team_plan: TeamPlan,
     plan: QuarterPlan,
-    user: AbstractUser,
+    cast: Cast,
     *,
     submit: bool,
 ) -> bool:
     """Start, fill and optionally submit one quarter; False if that quarter already exists."""
-    exists = Assessment.objects.filter(
-        team=team, year=period.year, quarter=period.quarter, model=model
-    ).exists()
-    if exists:
+    if _exists(team, period, model):
         return False
+    user = cast.lead
     assessment, _ = assessment_start(team=team, period=period, user=user, model=model)
     assessment = assessment_update_context(assessment=assessment, **team_plan.context)
     answers_save(assessment=assessment, answers=_answers(model, plan))
+    if plan.responses:
+        _gather_responses(assessment, model, plan, cast)
     if submit:
         assessment_submit(assessment=assessment, user=user)
         # The services stamp "now"; backdate so the history reads like a real year of quarters.
         submitted_at = _late_in_quarter(period, team_plan.submit_day)
+        created_at = submitted_at - datetime.timedelta(days=9)
         Assessment.objects.filter(pk=assessment.pk).update(
-            created_at=submitted_at - datetime.timedelta(days=9),
-            submitted_at=submitted_at,
-            updated_at=submitted_at,
+            created_at=created_at, submitted_at=submitted_at, updated_at=submitted_at
+        )
+        responses = Respondent.objects.filter(assessment=assessment)
+        responses.filter(kind=Respondent.Kind.INVITED).update(
+            created_at=created_at + datetime.timedelta(days=1),
+            submitted_at=submitted_at - datetime.timedelta(days=2),
+        )
+        responses.filter(kind=Respondent.Kind.LEAD).update(
+            created_at=submitted_at, submitted_at=submitted_at
         )
     return True
+
+
+def _gather_responses(
+    assessment: Assessment, model: MaturityModel, plan: QuarterPlan, cast: Cast
+) -> None:
+    """The lead invites the colleagues, each answers and submits, the lead agrees scores."""
+    people = [cast.respondents[username] for username in plan.responses]
+    invited = respondents_invite(assessment=assessment, users=people, invited_by=cast.lead)
+    for respondent in invited:
+        response_plan = plan.responses[respondent.user.username]
+        response_answers_save(respondent=respondent, answers=_answers(model, response_plan))
+        response_submit(respondent=respondent)
+    questions = {question.code: question for question in _answers(model, plan)}
+    agreed_scores_save(
+        assessment=assessment,
+        agreed={questions[code]: agreed for code, agreed in plan.agreed.items()},
+    )
 
 
 def _late_in_quarter(period: Quarter, day: int) -> datetime.datetime:
