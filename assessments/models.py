@@ -10,7 +10,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from assessments import periods
-from catalogue.models import MaturityModel, Question
+from catalogue.models import Dimension, MaturityModel, Question
 from organizations.models import Team
 
 
@@ -59,6 +59,17 @@ class Assessment(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    # Next quarter's theme, chosen by the lead after submitting (the improvement loop).
+    theme_dimension = models.ForeignKey(
+        Dimension, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    theme_questions = models.ManyToManyField(Question, blank=True, related_name="+")
+    theme_reason = models.CharField(max_length=300, blank=True)
+    theme_chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    theme_chosen_at = models.DateTimeField(null=True, blank=True)
+
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -105,6 +116,8 @@ class Answer(models.Model):
     note = models.TextField(blank=True)
     # The wording as it was asked, frozen at submission so later edits never rewrite history.
     question_text = models.TextField(blank=True)
+    # Prefilled from an earlier quarter ("2026 Q3") and not yet confirmed; cleared once touched.
+    carried_from = models.CharField(max_length=10, blank=True)
     # With several respondents: an agreed score the lead set instead of the median while the
     # assessment is a draft (applied to `score` on submit), and why, kept after submission.
     agreed_score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -203,11 +216,14 @@ class Respondent(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.user is not None:
-            return self.user.get_full_name() or self.user.get_username()
+        """The name given when invited (the account's, or the one the lead typed)."""
         if self.kind == self.Kind.IMPORTED:
             return "Imported"
-        return self.name or self.email
+        if self.name:
+            return self.name
+        if self.user is not None:
+            return self.user.get_full_name() or self.user.get_username()
+        return self.email
 
     @property
     def is_submitted(self) -> bool:
@@ -247,3 +263,23 @@ class RespondentAnswer(models.Model):
     @property
     def question_text(self) -> str:
         return ""  # a response shows the wording of its assessment
+
+
+# The improvement loop's models live in their own module; importing them here registers them.
+from assessments.plan_models import (  # noqa: E402
+    Action,
+    DimensionTarget,
+    OutcomeMetrics,
+    ReminderSent,
+)
+
+__all__ = [
+    "Action",
+    "Answer",
+    "Assessment",
+    "DimensionTarget",
+    "OutcomeMetrics",
+    "ReminderSent",
+    "Respondent",
+    "RespondentAnswer",
+]

@@ -40,6 +40,10 @@ class Quarter:
     def key(self) -> str:
         return f"{self.year}Q{self.quarter}"
 
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, 3 * self.quarter - 2, 1)
+
     def previous(self) -> Quarter:
         if self.quarter == 1:
             return Quarter(self.year - 1, 4)

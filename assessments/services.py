@@ -263,6 +263,7 @@ def _keep_lead_response(assessment: Assessment, user, answers: dict[int, Answer]
     scored = [a for a in answers.values() if a.score is not None]
     if not scored:
         return  # a consultant's workshop: the lead gave no answers of their own
+    user = _last_to_score(assessment) or user
     taken = Respondent.objects.filter(assessment=assessment, user=user).exists()
     lead = Respondent.objects.create(
         assessment=assessment,
@@ -276,6 +277,19 @@ def _keep_lead_response(assessment: Assessment, user, answers: dict[int, Answer]
         RespondentAnswer(respondent=lead, question_id=a.question_id, score=a.score, note=a.note)
         for a in scored
     )
+
+
+def _last_to_score(assessment: Assessment):
+    """Who last gave one of the lead's own scores (the audit trail): the answers are theirs,
+    whoever submits."""
+    record = (
+        Answer.history.filter(assessment_id=assessment.pk, score__isnull=False)
+        .exclude(history_user=None)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return record.history_user if record else None
 
 
 def _questions(model: MaturityModel) -> list[Question]:

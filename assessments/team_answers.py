@@ -47,6 +47,10 @@ class QuestionAgreement:
     def to_discuss(self) -> bool:
         return self.spread is not None and self.spread.to_discuss
 
+    def notes_by(self, voices) -> list[tuple[str, str]]:
+        """(who, note) for every voice that left a note on this question."""
+        return [(voice.label, note) for voice, note in zip(voices, self.notes, strict=True) if note]
+
 
 @dataclass(frozen=True)
 class TeamAnswers:
@@ -97,6 +101,9 @@ class TeamAnswers:
     def to_discuss(self) -> list[QuestionAgreement]:
         return [item for item in self.questions if item.to_discuss]
 
+    def notes(self, code: str) -> list[tuple[str, str]]:
+        return self.by_code[code].notes_by(self.voices)
+
     @property
     def set_by_lead(self) -> list[QuestionAgreement]:
         return [item for item in self.questions if item.agreed_by_lead]
@@ -143,6 +150,8 @@ def team_answers(assessment: Assessment) -> TeamAnswers:
         lead_rows = {qid: a for qid, a in agreed_rows.items() if a.score is not None}
         if lead_rows:
             columns.append((Voice(LEAD_KEY, "Lead", None), lead_rows))
+    if assessment.anonymous_responses:  # an order that says nothing about who is who
+        counted = sorted(counted, key=lambda respondent: respondent.public_id)
     for number, respondent in enumerate(counted, 1):
         label = (
             f"Respondent {number}" if assessment.anonymous_responses else respondent.display_name

@@ -69,6 +69,16 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
+def rebound(data, team: TeamAnswers, questions: list[Question]) -> AgreeForm:
+    """The lead's posted choices again, against the responses that count now: after some
+    came in or were removed, the page shows the new figures and can be saved again."""
+    fresh = data.copy()
+    fresh["responses_seen"] = " ".join(map(str, team.counted_ids))
+    form = AgreeForm(fresh, team=team, questions=questions)
+    form.is_valid()
+    return form
+
+
 def agreed_name(question: Question) -> str:
     return f"agreed-{question.code}"
 
@@ -104,6 +114,14 @@ class AgreeForm(forms.Form):
                 required=False,
                 initial=item.reason,
             )
+
+    def show_refusal(self, error: Exception) -> None:
+        """Put a refusal on the page: each refused question's message on its reason field."""
+        self.add_error(None, str(error))
+        by_code = {q.code: q for q in self.questions}
+        for code, message in getattr(error, "problems", ()):
+            if code in by_code and reason_name(by_code[code]) not in self.errors:
+                self.add_error(reason_name(by_code[code]), message)
 
     def agreed(self) -> dict[Question, tuple[int | None, str]]:
         return {

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from assessments.services import AssessmentError, ResponsesChanged, _lock_draft, _write_answers
-from assessments.team_answers import team_answers
+from assessments.team_answers import people_of, team_answers
 from catalogue.models import Question
 from catalogue.selectors import model_with_structure
 from organizations.selectors import teams_visible_to
@@ -73,6 +73,7 @@ def respondents_invite(
 @dataclass(frozen=True)
 class EmailInvitation:
     respondent: Respondent
+    new: bool  # False: already invited (nothing to send again)
     token: str | None  # the sign-up link's secret; None when the address has an account
 
 
@@ -82,13 +83,23 @@ def respondent_invite_by_email(
 ) -> EmailInvitation:
     """Invite someone by e-mail. With an account already, they are invited as themselves;
     without, they get a one-time sign-up link (a new one each time they are invited)."""
-    email = email.strip()
+    email, name = email.strip(), name.strip()
     existing = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
     if existing is not None:
-        (respondent,) = respondents_invite(
+        known = _known_to(existing, assessment)
+        invited = respondents_invite(
             assessment=assessment, users=[existing], invited_by=invited_by, anonymous=anonymous
-        ) or [Respondent.objects.get(assessment=assessment, user=existing)]
-        return EmailInvitation(respondent, None)
+        )
+        if not invited:
+            respondent = Respondent.objects.get(assessment=assessment, user=existing)
+            return EmailInvitation(respondent, new=False, token=None)
+        (respondent,) = invited
+        if name and not known:
+            # Someone from outside the organization: the lead sees the name they typed, never
+            # the account's own.
+            respondent.name = name
+            respondent.save(update_fields=["name"])
+        return EmailInvitation(respondent, new=True, token=None)
     locked = _lock_draft(assessment)
     _set_anonymous(locked, anonymous)
     token = secrets.token_urlsafe(32)
@@ -102,7 +113,7 @@ def respondent_invite_by_email(
     respondent.invitation_expires_at = timezone.now() + INVITATION_LIFETIME
     respondent.invitation_used_at = None
     respondent.save()
-    return EmailInvitation(respondent, token)
+    return EmailInvitation(respondent, new=True, token=token)
 
 
 def _set_anonymous(assessment: Assessment, anonymous: bool | None) -> None:
@@ -111,11 +122,12 @@ def _set_anonymous(assessment: Assessment, anonymous: bool | None) -> None:
     if (
         not anonymous
         and Respondent.objects.filter(
-            assessment=assessment, kind=Respondent.Kind.INVITED, status=Respondent.Status.SUBMITTED
+            assessment=assessment, kind=Respondent.Kind.INVITED, removed_at__isnull=True
         ).exists()
     ):
         raise AssessmentError(
-            "Answers were given anonymously: they stay anonymous. Nobody was invited."
+            "People were invited to answer anonymously: their answers stay anonymous. "
+            "Nobody was invited."
         )
     assessment.anonymous_responses = anonymous
     assessment.save(update_fields=["anonymous_responses", "updated_at"])
@@ -253,6 +265,15 @@ def response_submit(*, respondent: Respondent) -> Respondent:
     return locked
 
 
+class AgreementRefused(AssessmentError):
+    """Some agreed scores were refused; nothing was saved. `problems`: (code, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        listed = "; ".join(f"{code}: {message}" for code, message in problems)
+        super().__init__(f"Nothing was saved. {listed}.")
+
+
 @transaction.atomic
 def agreed_scores_save(
     *,
@@ -275,19 +296,22 @@ def agreed_scores_save(
         reason = (reason or "").strip()
         default = item.spread.default_agreed if item.spread else None
         if score is not None and not 1 <= score <= 5:
-            problems.append(f"{question.code}: the agreed score must be from 1 to 5")
+            problems.append((question.code, "the agreed score must be from 1 to 5"))
             continue
         if len(reason) > REASON_MAX_LENGTH:
             problems.append(
-                f"{question.code}: keep the reason under {REASON_MAX_LENGTH} characters"
+                (question.code, f"keep the reason under {REASON_MAX_LENGTH} characters")
             )
             continue
         keep = score is not None and score != default
         if keep and not reason:
             problems.append(
-                f"{question.code}: say why the agreed score is {score} and not {default}"
-                if default is not None
-                else f"{question.code}: say why the agreed score is {score}"
+                (
+                    question.code,
+                    f"say why the agreed score is {score} and not {default}"
+                    if default is not None
+                    else f"say why the agreed score is {score}",
+                )
             )
             continue
         answer = rows.get(question.pk) or Answer(assessment=locked, question=question)
@@ -301,8 +325,12 @@ def agreed_scores_save(
             else:
                 answer.save()
     if problems:
-        raise AssessmentError("Nothing was saved. " + "; ".join(problems) + ".")
+        raise AgreementRefused(problems)
     return changed
+
+
+def _known_to(user, assessment: Assessment) -> bool:
+    return people_of(assessment.team.organization).filter(pk=user.pk).exists()
 
 
 def _name(user) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments import selectors, services, team_answers, team_services
 from assessments.invitation_mail import send_invitation
 from assessments.models import Assessment, Respondent
-from assessments.team_forms import AcceptInvitationForm, AgreeForm, InviteForm
+from assessments.team_forms import AcceptInvitationForm, AgreeForm, InviteForm, rebound
 from assessments.wizard import RESPONDENT_FIRST_STEP
 
 SIGN_IN_BACKEND = "organizations.backends.UsernameBackend"
@@ -37,12 +37,11 @@ def respondents(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessments:respondents", pk=pk)
         if form.is_valid():
             try:
-                invited = _invite(request, assessment, form.cleaned_data)
+                invited, already = _invite(request, assessment, form.cleaned_data)
             except services.AssessmentError as refused:
                 form.add_error(None, str(refused))
             else:
-                names = ", ".join(r.display_name for r in invited) or "Nobody new"
-                messages.success(request, f"Invited: {names}. Each gets an e-mail.")
+                _report_invitations(request, invited, already)
                 return redirect("assessments:respondents", pk=pk)
         status = 400
     team = team_answers.team_answers(assessment)
@@ -57,27 +56,85 @@ def respondents(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/respondents.html", ctx, status=status)
 
 
-@transaction.atomic
-def _invite(request: HttpRequest, assessment: Assessment, data: dict) -> list[Respondent]:
-    """Everyone picked and the new person, or nobody: one transaction; e-mails after it."""
+def _invite(request: HttpRequest, assessment: Assessment, data: dict):
+    """Everyone picked and the new person, or nobody (one transaction); then the e-mails.
+
+    Returns (invited with whether their e-mail went out, the names already invited)."""
     anonymous = data["anonymous"]
-    invited = team_services.respondents_invite(
-        assessment=assessment, users=data["people"], invited_by=request.user, anonymous=anonymous
-    )
-    for respondent in invited:
-        if respondent.email:
-            send_invitation(request, respondent, None)
-    if data.get("email"):
-        by_email = team_services.respondent_invite_by_email(
-            assessment=assessment,
-            name=data["name"],
-            email=data["email"],
-            invited_by=request.user,
-            anonymous=anonymous,
+    to_send: list[tuple[Respondent, str | None]] = []
+    already: list[str] = []
+    with transaction.atomic():
+        picked = list(data["people"])
+        invited = team_services.respondents_invite(
+            assessment=assessment, users=picked, invited_by=request.user, anonymous=anonymous
         )
-        send_invitation(request, by_email.respondent, by_email.token)
-        invited.append(by_email.respondent)
-    return invited
+        new_ids = {r.user_id for r in invited}
+        already += [_person(user) for user in picked if user.pk not in new_ids]
+        to_send += [(respondent, None) for respondent in invited]
+        if data.get("email"):
+            by_email = team_services.respondent_invite_by_email(
+                assessment=assessment,
+                name=data["name"],
+                email=data["email"],
+                invited_by=request.user,
+                anonymous=anonymous,
+            )
+            if by_email.new:
+                to_send.append((by_email.respondent, by_email.token))
+            else:
+                already.append(by_email.respondent.display_name)
+    return [(r, send_invitation(request, r, token)) for r, token in to_send], already
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _report_invitations(request, invited: list[tuple[Respondent, bool]], already: list[str]):
+    sent = [r.display_name for r, ok in invited if ok]
+    unsent = [r.display_name for r, ok in invited if not ok]
+    if sent:
+        messages.success(request, f"Invited: {', '.join(sent)}. Each gets an e-mail.")
+    if unsent:
+        messages.error(
+            request,
+            f"Invited, but the e-mail could not be sent to: {', '.join(unsent)}. "
+            "Try Resend in a while, or tell them yourself.",
+        )
+    if already:
+        messages.info(request, f"Already invited: {', '.join(already)}. Nothing was sent again.")
+
+
+@login_required
+@require_POST
+def respondent_resend(request: HttpRequest, pk: int, respondent_pk: int) -> HttpResponse:
+    """The invitation e-mail again; someone who has not signed up gets a new link (the old one
+    stops working)."""
+    assessment = _managed_assessment(request, pk)
+    respondent = get_object_or_404(
+        Respondent.objects.filter(kind=Respondent.Kind.INVITED, removed_at__isnull=True),
+        assessment=assessment,
+        pk=respondent_pk,
+    )
+    token = None
+    try:
+        if respondent.is_pending:
+            token = team_services.respondent_invite_by_email(
+                assessment=assessment,
+                name=respondent.name,
+                email=respondent.email,
+                invited_by=request.user,
+            ).token
+        elif assessment.is_submitted:
+            raise services.AlreadySubmitted(assessment)
+    except services.AssessmentError as refused:
+        messages.error(request, str(refused))
+        return redirect("assessments:respondents", pk=pk)
+    if send_invitation(request, respondent, token):
+        messages.success(request, f"Sent the invitation to {respondent.display_name} again.")
+    else:
+        messages.error(request, f"The e-mail to {respondent.display_name} could not be sent.")
+    return redirect("assessments:respondents", pk=pk)
 
 
 @login_required
@@ -180,8 +237,12 @@ def workshop(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 team_services.agreed_scores_save(
                     assessment=assessment, agreed=form.agreed(), seen_responses=form.seen()
                 )
+            except services.ResponsesChanged as changed:
+                team = team_answers.team_answers(assessment)
+                form = rebound(request.POST, team, questions)
+                form.show_refusal(changed)
             except services.AssessmentError as refused:
-                form.add_error(None, str(refused))
+                form.show_refusal(refused)
             else:
                 messages.success(request, f"Agreed scores for {dimension.name} saved.")
                 if number < len(sheet.dimensions):

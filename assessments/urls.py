@@ -19,6 +19,11 @@ urlpatterns = [
         name="respondent-remove",
     ),
     path(
+        "assessments/<int:pk>/respondents/<int:respondent_pk>/resend/",
+        team_views.respondent_resend,
+        name="respondent-resend",
+    ),
+    path(
         "assessments/<int:pk>/response/submit/", team_views.response_submit, name="response-submit"
     ),
     path("assessments/<int:pk>/workshop/<int:number>/", team_views.workshop, name="workshop"),

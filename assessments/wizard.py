@@ -44,9 +44,10 @@ class WizardSteps:
     def previous(self, step: int) -> int:
         return max(CONTEXT_STEP, step - 1)
 
-    def percent_done(self, step: int) -> int:
-        """How far through the wizard a step is, for the progress bar."""
-        return round(100 * step / self.last)
+    def percent_done(self, step: int, *, skipped: int = 0) -> int:
+        """How far through the wizard a step is, for the progress bar; `skipped` first steps
+        are not shown (a respondent has no context step)."""
+        return round(100 * (step - skipped) / (self.last - skipped))
 
     def is_review(self, step: int) -> bool:
         return step == self.review

@@ -24,7 +24,7 @@ from assessments import selectors, services, team_answers, team_services
 from assessments.edits import Conflict
 from assessments.forms import ContextForm, DimensionForm, shown_name
 from assessments.models import Assessment, Respondent
-from assessments.team_forms import AgreeForm
+from assessments.team_forms import AgreeForm, rebound
 from assessments.wizard import CONTEXT_STEP, RESPONDENT_FIRST_STEP
 
 KEPT_POST_SALT = "assessments.wizard.kept-post"
@@ -305,8 +305,12 @@ def _review(request, assessment, respondent, sheet, step) -> HttpResponse:
             except services.AlreadySubmitted:
                 messages.info(request, "This assessment had already been submitted.")
                 return redirect("assessments:report", pk=assessment.pk)
+            except services.ResponsesChanged as changed:
+                team = team_answers.team_answers(assessment)
+                form = rebound(request.POST, team, form.questions)
+                form.show_refusal(changed)
             except services.AssessmentError as refused:
-                form.add_error(None, str(refused))
+                form.show_refusal(refused)
             else:
                 if done:
                     messages.success(request, "Submitted. Here is the team's report.")
@@ -351,8 +355,11 @@ def _render(
 ):
     steps = sheet.steps
     titles = steps.titles([dim.name for dim in sheet.dimensions])
-    if respondent is not None:
+    skipped = 0
+    if respondent is not None:  # no context step: their steps are numbered from 1
         titles = [(number, title) for number, title in titles if number != CONTEXT_STEP]
+        skipped = 1
+    shown_step, shown_last = step - skipped, steps.last - skipped
     ctx = {
         "assessment": assessment,
         "sheet": sheet,
@@ -361,9 +368,11 @@ def _render(
         "steps": titles,
         "title": dict(titles)[step],
         "is_review": steps.is_review(step),
-        "has_back": steps.has_back(step),
+        "has_back": steps.has_back(step) and shown_step > 1,
+        "shown_step": shown_step,
+        "shown_last": shown_last,
         "back_step": steps.previous(step),
-        "progress": steps.percent_done(step),
+        "progress": steps.percent_done(step, skipped=skipped),
         "form": form,
         "dimension": dimension,
         "conflicts": conflicts or [],

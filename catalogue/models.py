@@ -244,3 +244,51 @@ class ScaleLevel(models.Model):
     @property
     def version(self) -> MaturityModel:
         return self.model
+
+
+class RecommendationManager(models.Manager):
+    def get_by_natural_key(self, model_code: str, version: str, key: str) -> Recommendation:
+        return self.get(model__code=model_code, model__version=version, key=key)
+
+
+class Recommendation(models.Model):
+    """A starting action for a dimension whose total falls in a band (optionally for one of its
+    questions), offered to a lead planning the quarter's theme. Ours, editable in admin, and
+    versioned with the model: a new version starts from a copy."""
+
+    model = models.ForeignKey(
+        MaturityModel, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    key = models.SlugField(max_length=80)
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    band = models.ForeignKey(Band, on_delete=models.CASCADE, related_name="recommendations")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations"
+    )
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = RecommendationManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["model", "dimension__order", "band__min_total", "order", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "key"], name="unique_recommendation_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.model.natural_key(), self.key)
+
+    natural_key.dependencies = [
+        "catalogue.maturitymodel",
+        "catalogue.dimension",
+        "catalogue.band",
+        "catalogue.question",
+    ]

@@ -104,6 +104,11 @@ MATRIX = {
         lambda d: [d["draft"].pk, d["response"].pk],
         TEAM_A_POST,
     ),
+    "assessments:respondent-resend": (
+        "post",
+        lambda d: [d["draft"].pk, d["response"].pk],
+        TEAM_A_POST,
+    ),
     "assessments:workshop": ("get", lambda d: [d["draft"].pk, 1], TEAM_A_PAGE),
     # Only one's own response can be handed in (refused here: unanswered, back to the review).
     "assessments:response-submit": (

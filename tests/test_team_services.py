@@ -259,7 +259,19 @@ def test_an_address_that_has_an_account_invites_that_account_without_a_link(draf
     assert invitation.respondent.user == robin
     assert again.respondent.pk == invitation.respondent.pk
     stored = Respondent.objects.get()
-    assert (stored.user, stored.name, stored.invitation_digest) == (robin, "Robin Reyes", None)
+    # Robin is not of this organization: the lead sees the name they typed, not the account's.
+    assert (stored.user, stored.name, stored.invitation_digest) == (robin, "Whoever", None)
+    assert not again.new and invitation.new
+
+
+def test_an_address_of_someone_of_the_organization_keeps_their_own_name(draft, lead_a, lead_b):
+    invitation = respondent_invite_by_email(
+        assessment=draft, name="Whoever", email="lead_b@example.com", invited_by=lead_a
+    )
+    assert (invitation.respondent.user, invitation.respondent.display_name) == (
+        lead_b,
+        "Blair Lead",
+    )
 
 
 def test_inviting_the_address_of_the_teams_lead_is_refused(draft, lead_a):
@@ -906,19 +918,20 @@ def test_a_team_submit_without_a_score_for_every_question_names_the_missing(draf
 # --- anonymous responses ----------------------------------------------------------------------
 
 
-def test_anonymity_cannot_be_switched_off_once_an_invited_respondent_submitted(
+def test_anonymity_cannot_be_switched_off_once_someone_was_invited_under_it(
     draft, lead_a, robin, sam
 ):
     robins = invite(draft, robin, lead_a, anonymous=True)
     assert Assessment.objects.get(pk=draft.pk).anonymous_responses
-    respond(robins, 3)
 
     with pytest.raises(AssessmentError) as refused:
         respondents_invite(assessment=draft, users=[sam], invited_by=lead_a, anonymous=False)
     assert str(refused.value) == (
-        "Answers were given anonymously: they stay anonymous. Nobody was invited."
+        "People were invited to answer anonymously: their answers stay anonymous. "
+        "Nobody was invited."
     )
-    with pytest.raises(AssessmentError, match="they stay anonymous"):
+    respond(robins, 3)
+    with pytest.raises(AssessmentError, match="their answers stay anonymous"):
         respondent_invite_by_email(
             assessment=draft,
             name="Dana",
@@ -933,11 +946,17 @@ def test_anonymity_cannot_be_switched_off_once_an_invited_respondent_submitted(
     assert Respondent.objects.count() == 2
 
 
-def test_anonymity_can_be_switched_off_while_no_invited_respondent_has_submitted(
-    draft, lead_a, robins, sam
-):
+def test_anonymity_can_be_switched_off_while_nobody_was_invited_under_it(draft, lead_a, sam):
     respondents_invite(assessment=draft, users=[], invited_by=lead_a, anonymous=True)
-    response_answers_save(respondent=robins, answers=sheet(draft, 3))
+    invite(draft, sam, lead_a, anonymous=False)
+    assert not Assessment.objects.get(pk=draft.pk).anonymous_responses
+
+
+def test_anonymity_can_be_switched_off_once_everyone_invited_under_it_was_removed(
+    draft, lead_a, robin, sam
+):
+    robins = invite(draft, robin, lead_a, anonymous=True)
+    respondent_remove(respondent=robins)
     invite(draft, sam, lead_a, anonymous=False)
     assert not Assessment.objects.get(pk=draft.pk).anonymous_responses
 

@@ -79,3 +79,7 @@ def test_a_draft_resumes_at_the_first_unfinished_dimension(answered, complete, e
 def test_progress_and_back():
     assert [STEPS.percent_done(step) for step in (1, 3, 6)] == [17, 50, 100]
     assert [STEPS.previous(step) for step in (1, 2, 6)] == [1, 1, 5]
+
+
+def test_a_respondent_s_progress_counts_from_their_first_step():
+    assert [STEPS.percent_done(step, skipped=1) for step in (2, 4, 6)] == [20, 60, 100]

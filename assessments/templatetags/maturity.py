@@ -32,3 +32,9 @@ def reason_field(form, question):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def notes_on(team, code):
+    """Everyone's notes on a question of a TeamAnswers: (who, note) pairs."""
+    return team.notes(code)
