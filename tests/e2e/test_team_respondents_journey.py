@@ -43,16 +43,20 @@ def choose(page: Page, code: str, score: int) -> None:
     expect(page.locator(f"input[name='{code}'][value='{score}']")).to_be_focused()
 
 
-def answer_dimensions(page: Page, answers: dict[str, int], *, axe_on: str = "") -> None:
-    """Steps 2 to 5, one dimension each; Enter on the last choice saves and goes on."""
-    for step, dimension in enumerate(DIMENSIONS, start=2):
-        expect(page.get_by_text(f"Step {step} of 6")).to_be_visible()
+def answer_dimensions(
+    page: Page, answers: dict[str, int], *, axe_on: str = "", respondent: bool = False
+) -> None:
+    """One dimension a step; Enter on the last choice saves and goes on. A lead's dimension
+    steps are 2 to 5 of 6 (after the context); a respondent's are 1 to 4 of 5."""
+    first, last = (1, 5) if respondent else (2, 6)
+    for step, dimension in enumerate(DIMENSIONS, start=first):
+        expect(page.get_by_text(f"Step {step} of {last}")).to_be_visible()
         if axe_on and step == 2:
             assert_no_serious_axe_violations(page, axe_on)
         for n in range(1, 6):
             choose(page, f"{dimension}-{n}", answers[f"{dimension}-{n}"])
         page.keyboard.press("Enter")
-    expect(page.get_by_text("Step 6 of 6")).to_be_visible()
+    expect(page.get_by_text(f"Step {last} of {last}")).to_be_visible()
 
 
 def sign_in(page: Page, url: str, username: str, password: str = PASSWORD) -> None:
@@ -123,7 +127,7 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     newcomer = own_browser(new_context)
     newcomer.goto(link.group(0))
     expect(
-        newcomer.get_by_role("heading", name="Your view of Enterprise Onboarding's onboarding")
+        newcomer.get_by_role("heading", name="You are invited to score Enterprise Onboarding")
     ).to_be_visible()
     assert_no_serious_axe_violations(newcomer, "invitation page")
     expect(newcomer.get_by_label("Your name")).to_have_value(NEW_NAME)
@@ -134,7 +138,7 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     newcomer.keyboard.press("Enter")
     expect(newcomer).to_have_url(f"{live_server.url}/assessments/{assessment.pk}/step/2/")
     expect(newcomer.get_by_text(f"Your user name is {NEW_EMAIL}")).to_be_visible()
-    answer_dimensions(newcomer, NEWCOMER, axe_on="a respondent's wizard step 2")
+    answer_dimensions(newcomer, NEWCOMER, axe_on="a respondent's first step", respondent=True)
     expect(newcomer.get_by_text("Every question is answered.")).to_be_visible()
     assert_no_serious_axe_violations(newcomer, "a respondent's review step")
     newcomer.get_by_role("button", name="Submit my answers").press("Enter")
@@ -154,7 +158,7 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     invited.get_by_role("link", name=re.compile(r"^Answer for Enterprise Onboarding")).press(
         "Enter"
     )
-    answer_dimensions(colleague, COLLEAGUE)
+    answer_dimensions(colleague, COLLEAGUE, respondent=True)
     colleague.get_by_role("button", name="Submit my answers").press("Enter")
     expect(colleague.get_by_text("Thank you: your answers are in.")).to_be_visible()
     expect(invited).to_contain_text("You submitted your answers")
