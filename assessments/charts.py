@@ -12,6 +12,8 @@ CURRENT_COLOUR = "#0a4baf"
 PREVIOUS_COLOUR = "#6c757d"
 RANGE_COLOUR = "#7a4fb0"
 RANGE_FILL = "rgba(122, 79, 176, 0.15)"
+TARGET_COLOUR = "#a14a00"
+TARGET_LABEL = "Target"
 HIGHEST_LABEL = "Highest answer"
 LOWEST_LABEL = "Lowest answer"
 FONT = {"family": "DejaVu Sans, Arial, sans-serif"}
@@ -38,11 +40,13 @@ def radar_figure(
     current_label: str = "This quarter",
     previous_label: str = "Previous quarter",
     answer_range: dict[str, tuple[int, int]] | None = None,
+    targets: dict[str, int] | None = None,
 ) -> dict:
     """One axis per dimension, 0 to the dimension maximum, band thresholds drawn as rings.
 
     `answer_range`, per dimension code the lowest and highest total of the people who
-    answered, is drawn as a light band behind the agreed line."""
+    answered, is drawn as a light band behind the agreed line. `targets`, the team's target
+    total per dimension code, is drawn as a dashed ring (a gap where a dimension has none)."""
     names = [dim.name for dim in current.dimensions]
     top = max(dim.max_total for dim in current.dimensions)
     data = [
@@ -60,6 +64,8 @@ def radar_figure(
     ]
     if answer_range:
         data.extend(_range_traces(current, answer_range))
+    if targets:
+        data.append(_target_trace(current, targets))
     if previous is not None:
         data.append(_scores_trace(previous, previous_label, PREVIOUS_COLOUR, fill=False))
     data.append(_scores_trace(current, current_label, CURRENT_COLOUR, fill=True))
@@ -110,6 +116,21 @@ def _scores_trace(result: ScoreResult, label: str, colour: str, *, fill: bool) -
     }
 
 
+def _target_trace(current: ScoreResult, targets: dict[str, int]) -> dict:
+    return {
+        "type": "scatterpolar",
+        # None leaves a gap: a dimension without a target has no point on the ring.
+        "r": _closed([targets.get(dim.code) for dim in current.dimensions]),
+        "theta": _closed([dim.name for dim in current.dimensions]),
+        "name": TARGET_LABEL,
+        "mode": "lines+markers",
+        "fill": "none",
+        "line": {"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
+        "marker": {"symbol": "diamond", "size": 7},
+        "hovertemplate": "%{theta}: target %{r}<extra>" + TARGET_LABEL + "</extra>",
+    }
+
+
 def _range_traces(current: ScoreResult, answer_range: dict[str, tuple[int, int]]) -> list[dict]:
     """The lowest totals' outline, then the highest's, filled down to the lowest ("tonext"
     fills between two closed lines when one encloses the other, as highest does lowest)."""
@@ -132,8 +153,10 @@ def _range_traces(current: ScoreResult, answer_range: dict[str, tuple[int, int]]
     return traces
 
 
-def history_figures(history) -> list[dict]:
-    """One line chart per dimension over the submitted quarters, bands shaded behind."""
+def history_figures(history, targets: dict[str, int | None] | None = None) -> list[dict]:
+    """One line chart per dimension over the submitted quarters, bands shaded behind, and the
+    team's target total per dimension code (`targets`) as a dashed line."""
+    targets = targets or {}
     submitted = history.submitted
     if not submitted:
         return []
@@ -181,6 +204,10 @@ def history_figures(history) -> list[dict]:
             }
             for band in history.bands
         ]
+        if targets.get(dim.code) is not None:
+            target_line, target_label = _trend_target(targets[dim.code])
+            shapes.append(target_line)
+            annotations.append(target_label)
         layout = {
             "title": {"text": dim.name, "font": {"size": 14}},
             "yaxis": {"range": [0, dim.max_total + 0.5], "title": {"text": "Total"}},
@@ -194,3 +221,30 @@ def history_figures(history) -> list[dict]:
         }
         figures.append({"data": [trace], "layout": layout})
     return figures
+
+
+def _trend_target(target: int) -> tuple[dict, dict]:
+    """A dashed line across a trend chart at the target total, labelled at its right end."""
+    colour = "#212529"
+    line = {
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": target,
+        "y1": target,
+        "line": {"color": colour, "dash": "dash", "width": 1.5},
+    }
+    label = {
+        "xref": "paper",
+        "x": 1,
+        "xanchor": "right",
+        "yref": "y",
+        "y": target,
+        "yanchor": "bottom",
+        "text": f"Target {target}",
+        "showarrow": False,
+        "font": {"size": 10, "color": colour},
+    }
+    return line, label

@@ -125,6 +125,9 @@ class OutcomeMetrics(models.Model):
                 fields=["team", "year", "quarter"], name="one_metrics_row_per_quarter"
             ),
             models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="metrics_quarter_1_to_4"
+            ),
+            models.CheckConstraint(
                 condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5), name="csat_1_to_5"
             ),
             models.CheckConstraint(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import team_views, views, wizard_views
+from assessments import plan_views, team_plan_views, team_views, views, wizard_views
 
 app_name = "assessments"
 
@@ -12,6 +12,18 @@ urlpatterns = [
     path("assessments/<int:pk>/step/<int:step>/", wizard_views.assessment_step, name="step"),
     path("assessments/<int:pk>/submit/", views.assessment_submit, name="submit"),
     path("assessments/<int:pk>/history/", views.assessment_history, name="history"),
+    path("assessments/<int:pk>/theme/", plan_views.theme_choose, name="theme"),
+    path("assessments/<int:pk>/actions/", plan_views.action_add, name="action-add"),
+    path(
+        "assessments/<int:pk>/actions/<int:action_pk>/",
+        plan_views.action_edit,
+        name="action-edit",
+    ),
+    path(
+        "assessments/<int:pk>/actions/adopt/<int:recommendation_pk>/",
+        plan_views.action_adopt,
+        name="action-adopt",
+    ),
     path("assessments/<int:pk>/respondents/", team_views.respondents, name="respondents"),
     path(
         "assessments/<int:pk>/respondents/<int:respondent_pk>/remove/",
@@ -30,6 +42,8 @@ urlpatterns = [
     path("invitations/<str:token>/", team_views.invitation, name="invitation"),
     path("assessments/<int:pk>/export.json", views.assessment_export_json, name="export-json"),
     path("teams/<int:pk>/", views.team_history, name="team"),
+    path("teams/<int:pk>/targets/", team_plan_views.team_targets, name="team-targets"),
+    path("teams/<int:pk>/metrics/", team_plan_views.team_metrics, name="team-metrics"),
     path("organizations/<slug:slug>/export.csv", views.organization_export_csv, name="export-csv"),
     path(
         "organizations/<slug:slug>/responses.csv",

@@ -14,7 +14,15 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import charts, imports, selectors, services, team_answers, uploads
+from assessments import (
+    imports,
+    plan_views,
+    selectors,
+    services,
+    team_answers,
+    team_plan_views,
+    uploads,
+)
 from assessments.agreement import DISCUSS_SPREAD
 from assessments.exports import csv_format, json_format, pdf, svg_radar
 from assessments.forms import ImportForm, StartForm
@@ -150,20 +158,8 @@ def _seen_responses(value: str | None) -> list[int] | None:
 @login_required
 @require_GET
 def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    report = build_report(_readable_report(request, pk))
-    ctx = _report_context(report, show_names=_shows_names(request.user, report))
-    if report.result is not None and report.assessment.is_submitted:
-        ctx["radar_figure"] = charts.radar_figure(
-            report.result,
-            report.sheet.spec.bands,
-            previous=report.previous_result,
-            current_label=report.assessment.period.label,
-            previous_label=report.previous.period.label if report.previous else "",
-            answer_range=report.answer_range,
-        )
-    elif not report.assessment.is_submitted:
-        ctx["team"] = team_answers.team_answers(report.assessment)  # who has answered so far
-    return render(request, "assessments/report.html", ctx)
+    # Put together with the plan, whose refused forms show on the same page.
+    return plan_views.report_page(request, build_report(_readable_report(request, pk)))
 
 
 def _shows_names(user, report: Report) -> bool:
@@ -332,11 +328,7 @@ def organization_import(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def team_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every quarter's totals and trends, with the team's targets and outcome figures (their
+    forms post to team_plan_views)."""
     team = get_object_or_404(scope.teams_visible_to(request.user), pk=pk)
-    history = selectors.team_history(team)
-    ctx = {
-        "team": team,
-        "history": history,
-        "history_figures": charts.history_figures(history),
-    }
-    return render(request, "assessments/team_history.html", ctx)
+    return team_plan_views.render_team_page(request, team_plan_views.team_page_data(team))

@@ -7,10 +7,15 @@ stay as they are. Question wording (answers keep the text as asked), guidance, d
 descriptions and the scale legend stay editable. Structural changes go into a new draft version
 (the "duplicate" action), which is published when ready. The rule itself lives in
 catalogue.models (is_structure_frozen) and catalogue.services, which refuse what admin hides.
+
+Recommendations are wording, not structure: they stay editable (and can be added or removed)
+on any version, frozen or not. A recommendation's version and key are its natural key, which
+install_model matches the shipped library against, so they are fixed once it exists.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -18,7 +23,14 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue import services
-from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLevel
+from catalogue.models import (
+    Band,
+    Dimension,
+    MaturityModel,
+    Question,
+    Recommendation,
+    ScaleLevel,
+)
 
 
 def _is_frozen(model: MaturityModel | None) -> bool:
@@ -186,3 +198,103 @@ class DimensionAdmin(StructureAdminMixin, SimpleHistoryAdmin):
         if "model" in form.base_fields:
             form.base_fields["model"].queryset = MaturityModel.objects.open_for_structure_changes()
         return form
+
+
+class _ByDimension(admin.SimpleListFilter):
+    """By dimension code across versions (a plain related filter lists each version's copy)."""
+
+    title = "dimension"
+    parameter_name = "dimension"
+
+    def lookups(self, request, model_admin):
+        names = Dimension.objects.order_by("order", "code").values_list("code", "name")
+        return list(dict(names).items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(dimension__code=self.value()) if self.value() else queryset
+
+
+class _ByBand(admin.SimpleListFilter):
+    title = "band"
+    parameter_name = "band"
+
+    def lookups(self, request, model_admin):
+        bands = Band.objects.order_by("min_total").values_list("min_total", "max_total", "label")
+        return list({str(low): f"{low}-{high} {label}" for low, high, label in bands}.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(band__min_total=self.value()) if self.value() else queryset
+
+
+class _PartOfVersionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, part) -> str:
+        return f"{part.version.version} {part}"
+
+
+class RecommendationForm(forms.ModelForm):
+    """Offers each part with its version, and keeps the dimension, band and question within the
+    recommendation's version (and the question within its dimension)."""
+
+    class Meta:
+        model = Recommendation
+        fields = ("model", "key", "dimension", "band", "question", "title", "detail", "order")
+        field_classes = {
+            "dimension": _PartOfVersionChoice,
+            "band": _PartOfVersionChoice,
+            "question": _PartOfVersionChoice,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        version_id = self.instance.model_id
+        parts = {
+            "dimension": Dimension.objects.select_related("model"),
+            "band": Band.objects.select_related("model"),
+            "question": Question.objects.select_related("dimension__model"),
+        }
+        for name, queryset in parts.items():
+            if version_id is not None:  # the version is fixed: offer only its parts
+                lookup = "dimension__model_id" if name == "question" else "model_id"
+                queryset = queryset.filter(**{lookup: version_id})
+            self.fields[name].queryset = queryset
+
+    def clean(self):
+        cleaned = super().clean()
+        version = cleaned.get("model") or (self.instance.model if self.instance.model_id else None)
+        dimension, band, question = (cleaned.get(n) for n in ("dimension", "band", "question"))
+        if version is None:
+            return cleaned
+        if dimension is not None and dimension.model_id != version.pk:
+            self.add_error("dimension", f"Choose a dimension of {version}.")
+        if band is not None and band.model_id != version.pk:
+            self.add_error("band", f"Choose a band of {version}.")
+        if question is not None and dimension is not None and question.dimension_id != dimension.pk:
+            self.add_error("question", f"Choose a question of {dimension}, or none.")
+        return cleaned
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    """The library leads adopt actions from: wording, so editable on every version."""
+
+    form = RecommendationForm
+    list_display = ("title", "dimension_code", "band_label", "question_code", "model", "order")
+    list_filter = ("model", _ByDimension, _ByBand)
+    list_select_related = ("model", "dimension", "band", "question")
+    search_fields = ("title", "detail", "key")
+    ordering = ("model", "dimension__order", "band__min_total", "order", "key")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("model", "key") if obj is not None else ()
+
+    @admin.display(description="Dimension", ordering="dimension__order")
+    def dimension_code(self, recommendation: Recommendation) -> str:
+        return recommendation.dimension.code
+
+    @admin.display(description="Band", ordering="band__min_total")
+    def band_label(self, recommendation: Recommendation) -> str:
+        return recommendation.band.label
+
+    @admin.display(description="Question", ordering="question__order")
+    def question_code(self, recommendation: Recommendation) -> str:
+        return recommendation.question.code if recommendation.question else ""

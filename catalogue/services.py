@@ -12,7 +12,14 @@ import re
 from django.db import models, transaction
 from django.utils import timezone
 
-from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLevel
+from catalogue.models import (
+    Band,
+    Dimension,
+    MaturityModel,
+    Question,
+    Recommendation,
+    ScaleLevel,
+)
 from catalogue.scoring import ScoringError, check_bands
 from catalogue.selectors import model_spec, model_with_structure
 
@@ -46,7 +53,8 @@ def next_free_version(model: MaturityModel) -> str:
 
 @transaction.atomic
 def model_version_duplicate(*, source: MaturityModel, version: str | None = None) -> MaturityModel:
-    """Copy a version's dimensions, questions, bands and scale into a new draft version."""
+    """Copy a version's dimensions, questions, bands, scale and recommendations into a new
+    draft version."""
     copy = MaturityModel.objects.create(
         code=source.code,
         version=version or next_free_version(source),
@@ -71,7 +79,34 @@ def model_version_duplicate(*, source: MaturityModel, version: str | None = None
     ScaleLevel.objects.bulk_create(
         ScaleLevel(model=copy, value=s.value, label=s.label) for s in source.scale.all()
     )
+    _copy_recommendations(source=source, copy=copy)
     return copy
+
+
+def _copy_recommendations(*, source: MaturityModel, copy: MaturityModel) -> None:
+    """Give the copy its own recommendations, pointing at the copy's dimensions, bands and
+    questions (matched by their codes and band start), so editing one version's library never
+    changes another's."""
+    dimensions = {d.code: d for d in copy.dimensions.all()}
+    bands = {b.min_total: b for b in copy.bands.all()}
+    questions = {
+        (q.dimension.code, q.code): q
+        for q in Question.objects.filter(dimension__model=copy).select_related("dimension")
+    }
+    originals = source.recommendations.select_related("dimension", "band", "question")
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            model=copy,
+            key=r.key,
+            dimension=dimensions[r.dimension.code],
+            band=bands[r.band.min_total],
+            question=questions[(r.dimension.code, r.question.code)] if r.question else None,
+            title=r.title,
+            detail=r.detail,
+            order=r.order,
+        )
+        for r in originals
+    )
 
 
 @transaction.atomic

@@ -154,7 +154,7 @@ def submitted_assessment(model_v0, team_a, lead_a) -> Assessment:
 
 @pytest.fixture
 def model_v0_tx(transactional_db) -> MaturityModel:
-    call_command("loaddata", "model_v0", verbosity=0)
+    call_command("install_model", verbosity=0, stdout=io.StringIO())  # with its recommendations
     return MaturityModel.objects.get_by_natural_key("customer-onboarding", "v0")
 
 

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Answer, Assessment
 from assessments.periods import Quarter
+from assessments.plan_services import ActionInput, action_save, theme_choose
 from assessments.services import assessment_start, assessment_submit
 from assessments.team_services import (
     respondent_invite_by_email,
@@ -20,6 +21,7 @@ from assessments.team_services import (
     response_answers_save,
     response_submit,
 )
+from catalogue.models import Dimension, Recommendation
 from tests.conftest import fill, make_user, questions_of
 
 PEOPLE = [
@@ -120,6 +122,36 @@ MATRIX = {
     "assessments:history": ("get", lambda d: [d["draft"].pk], TEAM_A_PAGE),
     "assessments:team": ("get", lambda d: [d["submitted"].team_id], TEAM_A_PAGE),
     # Everyone with a team in Acme may export Acme, but only the rows they may see.
+    # The team page's plan forms (tests/test_team_plan.py): an empty targets form is valid;
+    # an empty figures form has no quarter, so it is refused (400) for those in scope.
+    # The plan on a submitted report (tests/test_plan_pages.py); empty posts are refused
+    # (400) for those who may plan, except adopting a recommendation, which needs nothing more.
+    "assessments:theme": (
+        "post",
+        lambda d: [d["submitted"].pk],
+        expect(LOGIN, 400, 404, 400, 404, 400),
+    ),
+    "assessments:action-add": (
+        "post",
+        lambda d: [d["submitted"].pk],
+        expect(LOGIN, 400, 404, 400, 404, 400),
+    ),
+    "assessments:action-edit": (
+        "post",
+        lambda d: [d["submitted"].pk, d["action"].pk],
+        expect(LOGIN, 400, 404, 400, 404, 400),
+    ),
+    "assessments:action-adopt": (
+        "post",
+        lambda d: [d["submitted"].pk, d["recommendation"].pk],
+        TEAM_A_POST,
+    ),
+    "assessments:team-targets": ("post", lambda d: [d["submitted"].team_id], TEAM_A_POST),
+    "assessments:team-metrics": (
+        "post",
+        lambda d: [d["submitted"].team_id],
+        expect(LOGIN, 400, 404, 400, 404, 400),
+    ),
     "assessments:export-csv": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
     "assessments:export-responses-csv": (
         "get",
@@ -172,7 +204,24 @@ def data(model_v0, team_a, lead_a, team_g, respondent):
     by_email = respondent_invite_by_email(
         assessment=draft, name="Nia New", email="nia@example.com", invited_by=lead_a
     )
-    return {"submitted": submitted, "draft": draft, "response": response, "token": by_email.token}
+    # Its plan: a theme and one action; a recommendation of its model version to adopt.
+    value = Dimension.objects.get(model=submitted.model, code="VO")
+    theme_choose(assessment=submitted, user=lead_a, dimension=value)
+    action = action_save(
+        assessment=submitted,
+        user=lead_a,
+        wanted=ActionInput(title="Write the value story"),
+        people_ids=set(),
+    )
+    recommendation = Recommendation.objects.filter(model=submitted.model, dimension=value).first()
+    return {
+        "submitted": submitted,
+        "draft": draft,
+        "response": response,
+        "token": by_email.token,
+        "action": action,
+        "recommendation": recommendation,
+    }
 
 
 @pytest.fixture

@@ -1,9 +1,13 @@
-// Draw one trend chart per dimension from the figure JSON embedded by the server.
+// Draw the team page's charts from the figure JSON embedded by the server: one trend chart
+// per dimension (#history-data) and one per outcome metric (#metric-data).
 document.addEventListener("DOMContentLoaded", () => {
-  const data = document.getElementById("history-data");
-  if (!data || typeof Plotly === "undefined") return;
-  JSON.parse(data.textContent).forEach((figure, index) => {
-    const target = document.getElementById(`history-chart-${index}`);
-    if (target) Plotly.newPlot(target, figure.data, figure.layout, { displayModeBar: false, responsive: true });
+  if (typeof Plotly === "undefined") return;
+  [["history-data", "history-chart"], ["metric-data", "metric-chart"]].forEach(([dataId, prefix]) => {
+    const data = document.getElementById(dataId);
+    if (!data) return;
+    JSON.parse(data.textContent).forEach((figure, index) => {
+      const target = document.getElementById(`${prefix}-${index}`);
+      if (target) Plotly.newPlot(target, figure.data, figure.layout, { displayModeBar: false, responsive: true });
+    });
   });
 });
