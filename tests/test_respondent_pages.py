@@ -574,3 +574,16 @@ def test_a_respondent_s_steps_are_numbered_from_one(draft, lead_a, member):
     html = client_for(member).get(step_url(draft, 2)).content.decode()
     assert "Step 1 of 5" in html and "Save and go back" not in html
     assert "Context" not in re.search(r'<ol class="wizard-steps">.*?</ol>', html, re.S).group(0)
+
+
+def test_a_respondent_s_report_offers_no_links_to_the_team_s_own_pages(team_draft, lead_a, member):
+    client = client_for(lead_a)
+    form = page_form(client.get(step_url(team_draft, REVIEW)), "agree-form")
+    client.post(step_url(team_draft, REVIEW), {**form, "nav": "submit"})
+    report = reverse("assessments:report", args=[team_draft.pk])
+    theirs = client_for(member).get(report).content.decode()
+    lead_s = client.get(report).content.decode()
+    history = reverse("assessments:history", args=[team_draft.pk])
+    team_page = reverse("assessments:team", args=[team_draft.team_id])
+    assert history in lead_s and team_page in lead_s
+    assert history not in theirs and f'href="{team_page}"' not in theirs
