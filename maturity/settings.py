@@ -281,6 +281,11 @@ else:
 EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Onboarding Maturity <noreply@localhost>")
 
+# send_reminders: leads hear from us once a quarter is this many days old without a submission;
+# links in e-mails (sent outside any request) start from SITE_URL.
+REMINDER_AFTER_DAYS = env_int("DJANGO_REMINDER_AFTER_DAYS", 21)
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Uploads (assessments/uploads.py): a CSV import of at most IMPORT_MAX_BYTES. A request whose
 # declared body is over REQUEST_MAX_BYTES (the file plus room for the form around it) gets 413
 # before a byte is read; a file passing the limit is stopped while it streams in; within the
