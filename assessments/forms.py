@@ -7,6 +7,7 @@ from typing import IO
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from assessments import uploads
@@ -21,8 +22,19 @@ class StartForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
     period = forms.TypedChoiceField(label="Quarter", coerce=Quarter.parse)
 
-    def __init__(self, *args, teams, quarters: list[Quarter], current: Quarter, **kwargs):
+    def __init__(
+        self,
+        *args,
+        teams,
+        quarters: list[Quarter],
+        current: Quarter,
+        offers: dict[int, tuple[str, Quarter]] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if offers:
+            # Only offered when a team has an earlier submission of the version it would use.
+            self.fields["carry_forward"] = _carry_field(offers)
         self.fields["team"].queryset = teams
         self.fields["team"].label_from_instance = lambda team: (
             f"{team.organization.name} / {team.name}"
@@ -32,6 +44,22 @@ class StartForm(forms.Form):
         self.fields["period"].help_text = "Defaults to the current calendar quarter."
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+def _carry_field(offers: dict[int, tuple[str, Quarter]]) -> forms.BooleanField:
+    if len(offers) == 1:
+        [(name, quarter)] = offers.values()
+        label = f"Start from {name}'s {quarter.label} answers"
+        others = " Other teams start empty."
+    else:
+        label = "Start from the team's last submitted answers"
+        others = " (" + "; ".join(f"{n}: {q.label}" for n, q in offers.values()) + ")."
+    return forms.BooleanField(
+        label=label,
+        required=False,
+        initial=True,
+        help_text="Every answer is prefilled and marked until you check it, step by step." + others,
+    )
 
 
 class ShownValues:
@@ -148,10 +176,20 @@ class DimensionForm(ShownValues, forms.Form):
         dimension: Dimension,
         questions: list[Question],
         scale: list[ScaleLevel],
+        carried: dict[str, str] | None = None,
+        moved: dict | None = None,
+        require_confirm: bool = True,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        # Question code -> the quarter its unconfirmed answer was carried from.
+        self.carried = carried or {}
+        self.carried_label = ", ".join(sorted(set(self.carried.values())))
+        # Question code -> carry_forward.Moved: changed by 2+ since carried, no note yet.
+        self.moved = moved or {}
+        # A background save (autosave) may keep carried answers unchecked; the buttons may not.
+        self.require_confirm = require_confirm
         choices = [(str(level.value), f"{level.value} – {level.label}") for level in scale]
         layout = []
         for question in questions:
@@ -173,6 +211,7 @@ class DimensionForm(ShownValues, forms.Form):
             )
             layout.append(
                 Div(
+                    HTML(_carried_html(question, self.carried, self.moved)),
                     score_name,
                     HTML(_guidance_html(question)),
                     note_name,
@@ -184,10 +223,54 @@ class DimensionForm(ShownValues, forms.Form):
             name for q in questions for name in (score_field_name(q), note_field_name(q))
         )
         self.add_shown_fields()
+        if self.carried:
+            # Rendered by includes/carried_confirm.html, below the questions.
+            self.fields[CONFIRM_FIELD] = forms.BooleanField(
+                label="I have checked these answers",
+                required=False,
+            )
+        self.fields[PROMPTED_FIELD] = forms.CharField(
+            required=False,
+            widget=forms.HiddenInput,
+            initial=" ".join(sorted(self.moved)),
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(Fieldset("", *layout))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.carried and self.require_confirm and not cleaned.get(CONFIRM_FIELD):
+            # A carried answer the person changed is checked by changing it; any other
+            # one needs the step's confirmation.
+            changed = set(self.edited())
+            unchecked = [
+                code
+                for code in self.carried
+                if code not in changed and f"{code}-note" not in changed
+            ]
+            if unchecked:
+                self.add_error(
+                    CONFIRM_FIELD,
+                    f"Tick \u201cI have checked these answers\u201d to confirm the answers "
+                    f"carried from {self.carried_label} ({', '.join(unchecked)}), or change them.",
+                )
+        return cleaned
+
+    @property
+    def confirm_carried_field(self):
+        return self[CONFIRM_FIELD] if CONFIRM_FIELD in self.fields else None
+
+    def confirmed(self) -> list[Question]:
+        """The questions whose carried answers the person confirmed on this step."""
+        if not self.carried or not self.cleaned_data.get(CONFIRM_FIELD):
+            return []
+        return [q for q in self.questions if q.code in self.carried]
+
+    def prompted(self) -> set[str]:
+        """The question codes the page already asked "what changed?" about."""
+        return set(self.cleaned_data.get(PROMPTED_FIELD, "").split())
 
     def answers(self) -> tuple[dict[Question, tuple], dict[Question, tuple]]:
         """What the person changed, and what their page showed for it.
@@ -207,6 +290,28 @@ class DimensionForm(ShownValues, forms.Form):
             answers[q] = (score, note)
             shown[q] = (score_shown, note_shown)
         return answers, shown
+
+
+CONFIRM_FIELD = "confirm-carried"
+PROMPTED_FIELD = "moved-prompted"
+
+
+def _carried_html(question: Question, carried: dict[str, str], moved: dict) -> str:
+    """The "from 2026 Q3" badge and the "what changed?" prompt of one question, if any."""
+    label = carried.get(question.code)
+    change = moved.get(question.code)
+    if not label and not change:
+        return ""
+    html = render_to_string(
+        "includes/carried_question.html",
+        {"code": question.code, "carried": label, "moved": change},
+    )
+    return _braces_escaped(html)
+
+
+def _braces_escaped(html: str) -> str:
+    # crispy renders HTML() as a template: braces and percent signs must stay text.
+    return html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
 
 
 def _guidance_html(question: Question) -> str:

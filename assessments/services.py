@@ -115,6 +115,7 @@ def answers_save(
     assessment: Assessment,
     answers: dict[Question, tuple[int | None, str | None]],
     shown: dict[Question, tuple[object, object]] | None = None,
+    confirmed: Collection[Question] = (),
 ) -> None:
     """Save each answer on its own row; None leaves that part of the answer as it was.
 
@@ -123,6 +124,8 @@ def answers_save(
     is saved and SaveConflict names each such part with both values.
     Scores cannot be cleared (a radio choice cannot be unpicked); an answer left with neither
     a score nor a note is removed.
+    Writing a score or note confirms an answer carried from an earlier quarter; so does
+    naming its question in `confirmed` (the lead checked that step's carried answers).
     """
     locked = _lock_draft(assessment)
     _write_answers(
@@ -132,6 +135,10 @@ def answers_save(
         answers=answers,
         shown=shown,
     )
+    if confirmed:
+        locked.answers.filter(question__in=list(confirmed)).exclude(carried_from="").update(
+            carried_from=""
+        )
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
 
 
@@ -146,11 +153,13 @@ def _write_answers(model_id, *, existing, new_row, answers, shown) -> None:
     _refuse_conflicts(_answer_edits(answers, shown or {}, rows))
     for question, (score, note) in answers.items():
         answer = rows.get(question.pk) or new_row(question)
-        before = (answer.score, answer.note)
+        before = (answer.score, answer.note, getattr(answer, "carried_from", ""))
         if score is not None:
             answer.score = score
         if note is not None:
             answer.note = note
+        if (score is not None or note is not None) and hasattr(answer, "carried_from"):
+            answer.carried_from = ""  # touched: no longer an unconfirmed carried answer
         if (
             answer.score is None
             and not answer.note
@@ -159,7 +168,15 @@ def _write_answers(model_id, *, existing, new_row, answers, shown) -> None:
             if answer.pk:
                 answer.delete()
             continue
-        if answer.pk is None or (answer.score, answer.note) != before:
+        if (
+            answer.pk is None
+            or (
+                answer.score,
+                answer.note,
+                getattr(answer, "carried_from", ""),
+            )
+            != before
+        ):
             answer.save()
 
 
@@ -218,6 +235,7 @@ def assessment_submit(
     model = model_with_structure(locked.model_id)
     questions = _questions(model)
     answers = {a.question_id: a for a in locked.answers.all()}
+    _refuse_unconfirmed(model, answers.values())
     agreed = {item.question.pk: item for item in team.questions}
     if team.is_team:
         scores = {q.pk: agreed[q.pk].agreed for q in questions}
@@ -256,6 +274,22 @@ def assessment_submit(
     locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     model_version_mark_in_use(model=model)
     return locked
+
+
+def _refuse_unconfirmed(model: MaturityModel, answers) -> None:
+    """Carried answers must be checked, step by step, before the quarter is submitted."""
+    carried = {a.question_id: a.carried_from for a in answers if a.carried_from}
+    if not carried:
+        return
+    steps = [
+        dim.name
+        for dim in model.dimensions.all()
+        if any(q.pk in carried for q in dim.questions.all())
+    ]
+    since = sorted(set(carried.values()))
+    raise AssessmentError(
+        f"Confirm the answers carried from {', '.join(since)} on: {', '.join(steps)}."
+    )
 
 
 def _keep_lead_response(assessment: Assessment, user, answers: dict[int, Answer]) -> None:

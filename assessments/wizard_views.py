@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from assessments import selectors, services, team_answers, team_services
+from assessments import carry_forward, selectors, services, team_answers, team_services
 from assessments.edits import Conflict
-from assessments.forms import ContextForm, DimensionForm, shown_name
+from assessments.forms import CONFIRM_FIELD, ContextForm, DimensionForm, shown_name
 from assessments.models import Assessment, Respondent
 from assessments.team_forms import AgreeForm, rebound
 from assessments.wizard import CONTEXT_STEP, RESPONDENT_FIRST_STEP
@@ -133,7 +133,9 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 
     data = request.POST if request.method == "POST" else None
     restored = data is None and (data := _take_kept_post(request, pk, step)) is not None
-    form = _step_form(assessment, sheet, dimension, data)
+    form = _step_form(
+        assessment, sheet, dimension, data, respondent, background=_is_background(request)
+    )
     if data is None:
         return _render(request, assessment, sheet, step, form, dimension, respondent=respondent)
 
@@ -164,6 +166,14 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
                     request, "What you entered before you were signed out is now saved."
                 )
                 return redirect("assessments:step", pk=assessment.pk, step=step)
+            if _newly_moved(assessment, respondent, dimension, form):
+                # Non-blocking: saved; the step shows "what changed?" beside those questions.
+                messages.info(
+                    request,
+                    "Saved. Some answers moved by 2 or more since they were carried forward: "
+                    "say what changed in their notes if you like, or carry on.",
+                )
+                return redirect("assessments:step", pk=assessment.pk, step=step)
             target = steps.after_save(
                 step, nav=request.POST.get("nav", ""), goto=request.POST.get("goto", "")
             )
@@ -179,7 +189,7 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         rebound = data.copy()
         for name, value in _current_shown(assessment, respondent, dimension).items():
             rebound[name] = value
-        form = _step_form(assessment, sheet, dimension, rebound)
+        form = _step_form(assessment, sheet, dimension, rebound, respondent)
         form.is_valid()
         return _render(
             request,
@@ -194,23 +204,52 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         )
     if _is_background(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    messages.error(request, "Some answers need fixing; nothing on this step was saved.")
+    unconfirmed = form.errors.get(CONFIRM_FIELD)
+    if unconfirmed and len(form.errors) == 1:
+        messages.error(request, f"{unconfirmed[0]} Nothing on this step was saved.")
+    else:
+        messages.error(request, "Some answers need fixing; nothing on this step was saved.")
     return _render(
         request, assessment, sheet, step, form, dimension, status=400, respondent=respondent
     )
 
 
-def _step_form(assessment, sheet, dimension, data):
+def _step_form(
+    assessment, sheet, dimension, data, respondent=None, *, prompts=True, background=False
+):
     if dimension is None:
         # A copy: validating a model form writes the posted values onto its instance.
         return ContextForm(data, instance=copy.copy(assessment))
+    questions = list(dimension.questions.all())
+    carried, moved = {}, {}
+    if respondent is None:  # only the assessment's own answers are ever carried forward
+        for question in questions:
+            answer = sheet.answers.get(question.pk)
+            if answer is not None and answer.carried_from:
+                carried[question.code] = answer.carried_from
+        if prompts:
+            moved = carry_forward.moved_without_note(assessment, questions, sheet.answers)
     return DimensionForm(
         data,
         dimension=dimension,
-        questions=list(dimension.questions.all()),
+        questions=questions,
         scale=list(sheet.model.scale.all()),
         initial=_dimension_initial(sheet, dimension),
+        carried=carried,
+        moved=moved,
+        require_confirm=not background,
     )
+
+
+def _newly_moved(assessment, respondent, dimension, form) -> bool:
+    """Whether this save moved a carried score by 2 or more (no note) that the page did not
+    already ask about: then the step is shown again, once, with "what changed?"."""
+    if respondent is not None or dimension is None:
+        return False
+    questions = list(dimension.questions.all())
+    answers = {a.question_id: a for a in assessment.answers.filter(question__in=questions)}
+    moved = carry_forward.moved_without_note(assessment, questions, answers)
+    return bool(set(moved) - form.prompted())
 
 
 def _sheet(assessment: Assessment, respondent: Respondent | None) -> selectors.AssessmentSheet:
@@ -241,7 +280,9 @@ def _save(assessment: Assessment, respondent: Respondent | None, form) -> None:
         )
     else:
         answers, shown = form.answers()
-        services.answers_save(assessment=assessment, answers=answers, shown=shown)
+        services.answers_save(
+            assessment=assessment, answers=answers, shown=shown, confirmed=form.confirmed()
+        )
 
 
 def _dimension_initial(sheet: selectors.AssessmentSheet, dimension) -> dict:
@@ -257,7 +298,7 @@ def _dimension_initial(sheet: selectors.AssessmentSheet, dimension) -> dict:
 def _current_shown(assessment: Assessment, respondent, dimension) -> dict[str, str]:
     """What the step's fields hold in the database now, as its shown-* inputs carry them."""
     fresh = _sheet(Assessment.objects.select_related("model").get(pk=assessment.pk), respondent)
-    form = _step_form(fresh.assessment, fresh, dimension, None)
+    form = _step_form(fresh.assessment, fresh, dimension, None, respondent, prompts=False)
     return {shown_name(name): form.fields[shown_name(name)].initial for name in form.tracked}
 
 
