@@ -144,6 +144,7 @@ def report_page(request: HttpRequest, report: Report, *, refused: Refused | None
             targets={g.code: g.target for g in plan.goals if g.target is not None},
         )
         ctx.update(_plan_context(request, report, plan, refused or Refused()))
+        ctx["verdict"] = plan_reads.verdict_view(assessment, report.result)
     elif not assessment.is_submitted:
         ctx["team"] = team_answers.team_answers(assessment)  # who has answered so far
     status = 200 if refused is None else 400

@@ -50,5 +50,10 @@ urlpatterns = [
         views.organization_export_responses_csv,
         name="export-responses-csv",
     ),
+    path(
+        "organizations/<slug:slug>/plan.csv",
+        views.organization_export_plan_csv,
+        name="export-plan-csv",
+    ),
     path("organizations/<slug:slug>/import/", views.organization_import, name="import"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import (
+    carry_forward,
     imports,
     plan_views,
     selectors,
@@ -23,6 +24,7 @@ from assessments import (
     team_plan_views,
     uploads,
 )
+from assessments import plan as plan_reads
 from assessments.agreement import DISCUSS_SPREAD
 from assessments.exports import csv_format, json_format, pdf, svg_radar
 from assessments.forms import ImportForm, StartForm
@@ -31,6 +33,7 @@ from assessments.models import Assessment
 from assessments.periods import Quarter, recent_quarters
 from assessments.reports import Report, build_report
 from assessments.wizard import CONTEXT_STEP, RESPONDENT_FIRST_STEP, WizardSteps
+from catalogue.selectors import latest_published_model
 from organizations import selectors as scope
 
 TEAMS_PER_PAGE = 10
@@ -83,6 +86,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
         "teams": teams,
         "quarters": recent_quarters(timezone.localdate(), ahead=0),
         "current": current,
+        "offers": carry_forward.carry_offers(teams, latest_published_model()),
     }
     if request.method == "POST":
         team_value = request.POST.get("team", "")
@@ -106,6 +110,8 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             else:
                 if not created:
                     messages.info(request, "You already have a draft for this quarter: carry on.")
+                elif form.cleaned_data.get("carry_forward"):
+                    _carry_forward(request, assessment)
                 return redirect("assessments:step", pk=assessment.pk, step=CONTEXT_STEP)
     else:
         initial_team = request.GET.get("team")
@@ -114,6 +120,25 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, "assessments/new.html", {"form": form, "has_teams": teams.exists()}, status=status
     )
+
+
+def _carry_forward(request: HttpRequest, assessment: Assessment) -> None:
+    """Prefill a new draft from the team's last submitted quarter, if it has one."""
+    source = carry_forward.carry_source(assessment)
+    if source is None:
+        return
+    try:
+        count = carry_forward.assessment_carry_forward(
+            assessment=assessment, source=source, user=request.user
+        )
+    except services.AssessmentError as refused:
+        messages.warning(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"{count} answers carried from {source.period.label}: check them on each step "
+            "and confirm.",
+        )
 
 
 def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
@@ -231,12 +256,36 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "radar_svg": mark_safe(radar),  # built by us from numbers; every label is escaped
         "prepared_by": request.user.get_full_name() or request.user.get_username(),
         "prepared_on": timezone.localdate(),
+        **_plan_pdf_context(report),
     }
     response = HttpResponse(pdf.render_report_pdf(ctx, size), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{pdf.report_filename(report.assessment)}"'
     )
     return response
+
+
+def _plan_pdf_context(report: Report) -> dict:
+    """The PDF's plan page: targets and gaps, the theme and its actions, the quarter's figures
+    and the verdict on the last theme; `plan_shown` only when any of them exist."""
+    assessment = report.assessment
+    plan = plan_reads.plan_of(assessment, report.result)
+    figures = plan_reads.figure_lines(
+        plan_reads.metrics_by_quarter(assessment.team).get(assessment.period)
+    )
+    verdict = plan_reads.verdict_view(assessment, report.result)
+    stage_marks = any(goal.for_stage for goal in plan.goals)
+    return {
+        "plan": plan,
+        "plan_goal_lines": [plan_views.GoalLine(goal, "", 0) for goal in plan.goals],
+        "plan_stage_marks": stage_marks,
+        "plan_theme_questions": list(assessment.theme_questions.all()) if plan.theme else [],
+        "plan_figures": figures,
+        "verdict": verdict,
+        "plan_shown": bool(
+            plan.has_targets or stage_marks or plan.theme or plan.actions or figures or verdict
+        ),
+    }
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -287,6 +336,21 @@ def organization_export_responses_csv(request: HttpRequest, slug: str) -> HttpRe
         content_type="text/csv; charset=utf-8",
     )
     filename = f"{organization.slug}-onboarding-maturity-responses.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def organization_export_plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every action planned under a submitted assessment's theme: export.csv's scoping."""
+    organization = get_object_or_404(scope.organizations_visible_to(request.user), slug=slug)
+    visible = selectors.assessments_visible_to(request.user).filter(team__organization=organization)
+    response = StreamingHttpResponse(
+        csv_format.plan_csv_lines(plan_reads.plan_export_rows(visible)),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"{organization.slug}-onboarding-plan.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -322,6 +322,7 @@ def test_json_lists_the_counted_respondents_and_each_answers_spread(client, cons
         "max_overall",
         "respondents",
         "answers",
+        "plan",  # the improvement loop's (tests/test_plan_verdict_and_exports.py)
     ]
     assert [a["question"] for a in document["answers"]] == CODES
 

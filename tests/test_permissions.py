@@ -153,6 +153,11 @@ MATRIX = {
         expect(LOGIN, 400, 404, 400, 404, 400),
     ),
     "assessments:export-csv": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
+    "assessments:export-plan-csv": (
+        "get",
+        lambda d: ["acme"],
+        expect(LOGIN, 200, 200, 200, 404, 200),
+    ),
     "assessments:export-responses-csv": (
         "get",
         lambda d: ["acme"],

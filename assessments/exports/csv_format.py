@@ -47,6 +47,24 @@ def responses_csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
     return csv_lines(rows, RESPONSES_HEADER)
 
 
+PLAN_HEADER = (
+    "organization",
+    "team",
+    "year",
+    "quarter",
+    "theme",
+    "action",
+    "owner",
+    "due_date",
+    "status",
+)
+
+
+def plan_csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
+    """As csv_lines, for plan.plan_export_rows: one line per action. Export only."""
+    return csv_lines(rows, PLAN_HEADER)
+
+
 @dataclass(frozen=True)
 class CsvRow:
     line: int

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from assessments import plan as plan_reads
+from assessments.models import Action, Assessment
+from assessments.plan_services import METRIC_RULES
 from assessments.selectors import AssessmentSheet, respondent_export_id
 from assessments.team_answers import QuestionAgreement, TeamAnswers, team_answers
 
@@ -46,7 +51,62 @@ def assessment_document(
             for row in sheet.rows
             for item in row.items
         ],
+        "plan": plan_document(assessment),
     }
+
+
+def plan_document(assessment: Assessment) -> dict:
+    """The team's targets, the theme chosen on this assessment with its actions, and the
+    figures recorded for its quarter: four queries."""
+    theme = assessment.theme_dimension
+    actions = Action.objects.filter(assessment=assessment).select_related("owner")
+    figures = plan_reads.metrics_by_quarter_of(assessment.team_id, assessment.period)
+    return {
+        "targets": {
+            code: {
+                "target": target.target_total,
+                "right_for_stage": target.right_for_stage,
+                "reason": target.stage_reason,
+            }
+            for code, target in sorted(plan_reads.targets_of(assessment.team).items())
+        },
+        "theme": {
+            "dimension": theme.code,
+            "questions": [q.code for q in assessment.theme_questions.order_by("order")],
+            "reason": assessment.theme_reason,
+            "chosen_by": _person(assessment.theme_chosen_by),
+            "chosen_at": assessment.theme_chosen_at.isoformat()
+            if assessment.theme_chosen_at
+            else None,
+        }
+        if theme is not None
+        else None,
+        "actions": [
+            {
+                "title": action.title,
+                "owner": action.owner_label,
+                "due_date": action.due_date.isoformat() if action.due_date else None,
+                "status": action.status,
+            }
+            for action in actions
+        ],
+        "metrics": {
+            field: _number(getattr(figures, field))
+            for field in METRIC_RULES
+            if figures is not None and getattr(figures, field) is not None
+        },
+    }
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _number(value):
+    """Decimals (CSAT) as JSON numbers."""
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _respondents(team: TeamAnswers, *, names: bool) -> dict:
