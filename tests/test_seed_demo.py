@@ -9,11 +9,23 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessments.management.commands.seed_demo import DEMO_PASSWORD, MID_MARKET
-from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
+from assessments.models import (
+    Action,
+    Answer,
+    Assessment,
+    DimensionTarget,
+    OutcomeMetrics,
+    Respondent,
+    RespondentAnswer,
+)
 from assessments.periods import Quarter
+from assessments.plan import plan_of
 from assessments.selectors import assessment_sheet
 from assessments.team_answers import invitations_of, team_answers
 from catalogue.models import Band, MaturityModel
@@ -82,6 +94,58 @@ def snapshot() -> dict:
             )
         ),
         "response_answers": RespondentAnswer.objects.count(),
+        "targets": sorted(
+            DimensionTarget.objects.values_list(
+                "team__slug",
+                "dimension_code",
+                "target_total",
+                "right_for_stage",
+                "stage_reason",
+                "updated_at",
+            )
+        ),
+        "themes": sorted(
+            Assessment.objects.filter(theme_dimension__isnull=False).values_list(
+                "team__slug",
+                "year",
+                "quarter",
+                "theme_dimension__code",
+                "theme_reason",
+                "theme_chosen_at",
+                "updated_at",
+            )
+        ),
+        "theme_questions": sorted(
+            Assessment.theme_questions.through.objects.values_list(
+                "assessment_id", "question__code"
+            )
+        ),
+        "actions": sorted(
+            Action.objects.values_list(
+                "pk",
+                "assessment_id",
+                "title",
+                "owner__username",
+                "owner_name",
+                "due_date",
+                "status",
+                "recommendation__key",
+                "updated_at",
+            ),
+            key=str,
+        ),
+        "metrics": sorted(
+            OutcomeMetrics.objects.values_list(
+                "team__slug",
+                "year",
+                "quarter",
+                "time_to_value_days",
+                "csat",
+                "nps",
+                "customers_onboarded",
+                "updated_at",
+            )
+        ),
     }
 
 
@@ -226,7 +290,10 @@ def test_running_twice_changes_nothing():
     output = seed()
 
     assert snapshot() == before
+    assert before["targets"] and before["themes"] and before["actions"] and before["metrics"]
     assert "0 created, 9 already there" in output
+    # Targets of two teams, three themes, four plus two quarters of figures.
+    assert "0 written, 11 already there" in output
 
 
 def test_rerun_keeps_a_changed_password():
@@ -323,3 +390,119 @@ def test_the_agreed_scores_are_the_ones_totalled():
     assert (cx_medians, result.dimension("CX").total) == (15, 16)
     assert result.overall_total == sum(agreed.values()) == sum(medians.values()) + 1
     assert dimension_totals([assessment])[assessment.pk]["CX"] == 16
+
+
+def submitted_of(slug: str) -> list[Assessment]:
+    return list(
+        Assessment.objects.filter(team__slug=slug, status=Assessment.Status.SUBMITTED)
+        .select_related("model", "team", "theme_dimension")
+        .order_by("year", "quarter")
+    )
+
+
+def test_both_teams_have_targets_and_one_dimension_is_marked_right_for_the_stage():
+    seed()
+
+    for slug in ("enterprise", "mid-market"):
+        targets = DimensionTarget.objects.filter(team__slug=slug)
+        assert sorted(targets.values_list("dimension_code", flat=True)) == ["AO", "CX", "MP", "VO"]
+        assert all(5 <= t.target_total <= 25 for t in targets)
+        assert {t.updated_by.username for t in targets} == {"lead"}
+    (marked,) = DimensionTarget.objects.filter(right_for_stage=True)
+    assert (marked.team.slug, marked.dimension_code) == ("enterprise", "AO")
+    assert "playbook" in marked.stage_reason
+
+
+def test_each_earlier_enterprise_quarter_chose_the_suggested_theme_with_a_plan():
+    seed()
+
+    *earlier, latest = submitted_of("enterprise")
+    assert len(earlier) == 3
+    assert latest.theme_dimension is None
+    assert not Action.objects.filter(assessment__status=Assessment.Status.DRAFT).exists()
+    assert not Assessment.objects.filter(
+        team__slug="mid-market", theme_dimension__isnull=False
+    ).exists()
+    statuses_seen = set()
+    for assessment in earlier:
+        result = assessment_sheet(assessment).result
+        plan = plan_of(assessment, result)
+        assert assessment.theme_dimension.code == plan.suggested_code
+        assert plan.suggested_code != "AO"  # marked right for the stage, never suggested
+        assert assessment.theme_chosen_by.username == "lead" and assessment.theme_reason
+        assert assessment.submitted_at < assessment.theme_chosen_at
+        actions = plan.actions
+        assert 2 <= len(actions) <= 4
+        statuses = {action.status for action in actions}
+        assert len(statuses) >= 3, assessment.period
+        statuses_seen |= statuses
+        # Owners: the demo lead, and a name typed for someone without an account.
+        assert {action.owner.username for action in actions if action.owner} == {"lead"}
+        assert any(action.owner is None and action.owner_name for action in actions)
+        # Due inside the quarter after the theme's.
+        following = assessment.period.next()
+        assert {Quarter.containing(action.due_date) for action in actions} == {following}
+        # One adopted from the theme's dimension at the band its total fell in.
+        adopted = [action for action in actions if action.recommendation is not None]
+        assert len(adopted) >= 1
+        total = result.dimension(assessment.theme_dimension.code).total
+        for action in adopted:
+            recommendation = action.recommendation
+            assert recommendation.dimension == assessment.theme_dimension
+            assert recommendation.band.min_total <= total <= recommendation.band.max_total
+            assert recommendation in plan.recommendations
+            assert action.title == recommendation.title
+    assert statuses_seen == {"planned", "doing", "done", "dropped"}
+
+
+def test_enterprise_figures_improve_over_its_four_quarters():
+    seed()
+
+    periods = [a.period for a in submitted_of("enterprise")]
+    rows = OutcomeMetrics.objects.filter(team__slug="enterprise").order_by("year", "quarter")
+    assert [Quarter(m.year, m.quarter) for m in rows] == periods
+    assert {m.updated_by.username for m in rows} == {"lead"}
+
+    def series(field: str) -> list:
+        return [getattr(m, field) for m in rows]
+
+    for falling in ("time_to_first_value_days", "time_to_value_days", "onboarding_duration_days"):
+        values = series(falling)
+        assert values == sorted(values, reverse=True) and len(set(values)) == 4, falling
+    for rising in ("csat", "nps", "milestones_on_time_pct", "customers_onboarded"):
+        values = series(rising)
+        assert values == sorted(values) and len(set(values)) == 4, rising
+    # The other team: its two latest quarters.
+    mid_market = OutcomeMetrics.objects.filter(team__slug="mid-market").order_by("year", "quarter")
+    assert [Quarter(m.year, m.quarter) for m in mid_market] == [
+        a.period for a in submitted_of("mid-market")[-2:]
+    ]
+    first, second = mid_market
+    assert second.time_to_value_days < first.time_to_value_days
+    assert second.csat > first.csat
+
+
+def test_the_latest_enterprise_report_opens_with_the_verdict_on_the_last_theme():
+    seed()
+
+    *earlier, latest = submitted_of("enterprise")
+    theme = earlier[-1].theme_dimension
+    then = assessment_sheet(earlier[-1]).result.dimension(theme.code).total
+    now = assessment_sheet(latest).result.dimension(theme.code).total
+    assert now > then
+    actions = Action.objects.filter(assessment=earlier[-1])
+    done = actions.filter(status="done").count()
+    dropped = actions.filter(status="dropped").count()
+    open_ = actions.filter(status__in=["planned", "doing"]).count()
+    client = Client()
+    client.force_login(User.objects.get(username="lead"))
+
+    response = client.get(reverse("assessments:report", args=[latest.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert theme.name == "Manageability & Productivity"
+    assert f"Last theme: {escape(theme.name)} ({earlier[-1].period.label})" in page
+    assert f"{escape(theme.name)} {then} → {now}, +{now - then}" in page
+    assert f"Its actions: {done} done, {dropped} dropped, {open_} open." in page
+    assert f"Outcome figures, {earlier[-1].period.label} → {latest.period.label}" in page

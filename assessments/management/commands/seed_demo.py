@@ -2,12 +2,17 @@
 
 One team's latest quarter was answered by three people: the lead and two colleagues, who
 disagreed on one question; the lead agreed its score with a reason before submitting.
+
+The improvement loop is seeded too: both teams have targets and outcome figures, and the
+enterprise team chose the suggested theme after each earlier quarter, with a short plan of
+actions, so its latest report opens with the verdict on the last theme.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
@@ -16,21 +21,32 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Assessment, Respondent
+from assessments.models import Action, Assessment, DimensionTarget, OutcomeMetrics, Respondent
 from assessments.periods import Quarter
+from assessments.plan import plan_of
+from assessments.plan_services import (
+    ActionInput,
+    TargetInput,
+    action_save,
+    metrics_save,
+    targets_save,
+    theme_choose,
+)
+from assessments.selectors import assessment_sheet
 from assessments.services import (
     answers_save,
     assessment_start,
     assessment_submit,
     assessment_update_context,
 )
+from assessments.team_answers import people_of
 from assessments.team_services import (
     agreed_scores_save,
     respondents_invite,
     response_answers_save,
     response_submit,
 )
-from catalogue.models import MaturityModel, Question
+from catalogue.models import Dimension, MaturityModel, Question
 from organizations.models import Organization, Team
 
 DEMO_PASSWORD = "demo-pass-local-only"
@@ -61,6 +77,40 @@ class QuarterPlan:
 
 
 @dataclass(frozen=True)
+class ActionPlan:
+    """One action under a theme. With `adopt`, it is the theme's first recommendation for the
+    dimension's band (its own title); otherwise `title`. Owned by the demo lead, or by
+    `owner_name` typed in for someone without an account; due `due_week` weeks into the
+    quarter after the theme's."""
+
+    status: str
+    due_week: int
+    title: str = ""
+    owner_name: str = ""
+    adopt: bool = False
+
+
+@dataclass(frozen=True)
+class ThemePlan:
+    """The theme chosen after a quarter: `dimension` must be the one the report suggests."""
+
+    dimension: str
+    reason: str
+    actions: tuple[ActionPlan, ...]
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoopPlan:
+    targets: dict[str, TargetInput]
+    # One per submitted quarter but the latest, oldest first (the latest's verdict reads the
+    # last of them).
+    themes: tuple[ThemePlan, ...] = ()
+    # The figures of the latest submitted quarters, oldest first.
+    metrics: tuple[dict[str, Decimal | int], ...] = ()
+
+
+@dataclass(frozen=True)
 class TeamPlan:
     slug: str
     name: str
@@ -70,6 +120,7 @@ class TeamPlan:
     history: tuple[QuarterPlan, ...]
     # The current quarter, left unsubmitted, so the demo has work in progress to open.
     draft: QuarterPlan | None = None
+    loop: LoopPlan | None = None
 
 
 ENTERPRISE = TeamPlan(
@@ -110,6 +161,111 @@ ENTERPRISE = TeamPlan(
     draft=QuarterPlan(
         scores={"VO": "45454", "CX": "45444"},
         notes={"CX-3": "Escalation matrix agreed with support; waiting on legal sign-off."},
+    ),
+    loop=LoopPlan(
+        targets={
+            "VO": TargetInput(22),
+            "CX": TargetInput(22),
+            "AO": TargetInput(
+                15,
+                for_stage=True,
+                reason="At our stage every enterprise rollout follows one playbook; tailoring "
+                "waits until the implementation partner is staffed.",
+            ),
+            "MP": TargetInput(18),
+        },
+        themes=(
+            ThemePlan(
+                dimension="MP",
+                reason="Largest gap to target; nobody trusts the milestone totals.",
+                questions=("MP-1",),
+                actions=(
+                    ActionPlan(Action.Status.DONE, 3, adopt=True),
+                    ActionPlan(
+                        Action.Status.DONE,
+                        6,
+                        "Move milestone tracking from spreadsheets into the CRM",
+                        owner_name="Dana Whitfield (RevOps)",
+                    ),
+                    ActionPlan(Action.Status.DROPPED, 8, "Build a custom onboarding portal"),
+                    ActionPlan(
+                        Action.Status.DOING,
+                        11,
+                        "Weekly milestone review in the team meeting",
+                    ),
+                ),
+            ),
+            ThemePlan(
+                dimension="MP",
+                reason="Still the largest gap; the CRM data is in, now automate the routine.",
+                actions=(
+                    ActionPlan(Action.Status.DONE, 4, adopt=True),
+                    ActionPlan(
+                        Action.Status.DONE,
+                        5,
+                        "Automate kickoff and welcome emails",
+                        owner_name="Dana Whitfield (RevOps)",
+                    ),
+                    ActionPlan(Action.Status.DROPPED, 9, "Trial a second onboarding tool"),
+                    ActionPlan(
+                        Action.Status.DOING, 10, "Flag accounts whose milestones slip twice"
+                    ),
+                ),
+            ),
+            ThemePlan(
+                dimension="MP",
+                reason="Gap down from 11 to 6; one more quarter before moving on.",
+                actions=(
+                    ActionPlan(Action.Status.DONE, 4, adopt=True),
+                    ActionPlan(
+                        Action.Status.DOING,
+                        8,
+                        "Capacity plan per CSM from the milestone data",
+                        owner_name="Dana Whitfield (RevOps)",
+                    ),
+                    ActionPlan(Action.Status.PLANNED, 12, "Dashboard of time to value by segment"),
+                ),
+            ),
+        ),
+        # Time to value falling, CSAT, NPS and milestones on time rising, more customers.
+        metrics=(
+            {
+                "time_to_first_value_days": 24,
+                "time_to_value_days": 96,
+                "onboarding_duration_days": 74,
+                "csat": Decimal("3.60"),
+                "nps": 12,
+                "milestones_on_time_pct": 58,
+                "customers_onboarded": 9,
+            },
+            {
+                "time_to_first_value_days": 21,
+                "time_to_value_days": 88,
+                "onboarding_duration_days": 69,
+                "csat": Decimal("3.80"),
+                "nps": 17,
+                "milestones_on_time_pct": 64,
+                "customers_onboarded": 11,
+            },
+            {
+                "time_to_first_value_days": 17,
+                "time_to_value_days": 76,
+                "onboarding_duration_days": 62,
+                "csat": Decimal("4.10"),
+                "nps": 26,
+                "milestones_on_time_pct": 73,
+                "customers_onboarded": 12,
+            },
+            {
+                "time_to_first_value_days": 14,
+                "time_to_value_days": 65,
+                "onboarding_duration_days": 57,
+                "csat": Decimal("4.30"),
+                "nps": 31,
+                "milestones_on_time_pct": 81,
+                "customers_onboarded": 14,
+            },
+        ),
     ),
 )
 
@@ -161,6 +317,18 @@ MID_MARKET = TeamPlan(
             },
         ),
     ),
+    loop=LoopPlan(
+        targets={
+            "VO": TargetInput(18),
+            "CX": TargetInput(18),
+            "AO": TargetInput(18),
+            "MP": TargetInput(15),
+        },
+        metrics=(
+            {"time_to_value_days": 41, "csat": Decimal("3.90"), "customers_onboarded": 23},
+            {"time_to_value_days": 36, "csat": Decimal("4.20"), "customers_onboarded": 27},
+        ),
+    ),
 )
 
 # Colleagues who answer a quarter next to the lead: (first name, last name).
@@ -205,10 +373,21 @@ class Command(BaseCommand):
                     outcomes.append(
                         _seed_assessment(team, current, model, plan, plan.draft, cast, submit=False)
                     )
+            loop_outcomes: list[bool] = []
+            for plan in TEAMS:
+                if plan.loop is not None:
+                    loop_outcomes += _seed_loop(cast.teams[plan.slug], model, plan.loop, cast)
         created = sum(outcomes)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo assessments: {created} created, {len(outcomes) - created} already there."
+            )
+        )
+        written = sum(loop_outcomes)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Improvement loop (targets, themes, figures): {written} written, "
+                f"{len(loop_outcomes) - written} already there."
             )
         )
         self._print_logins(cast.logins)
@@ -383,3 +562,89 @@ def _late_in_quarter(period: Quarter, day: int) -> datetime.datetime:
     """Mid-afternoon on `day` of the quarter's last month, in the project's time zone."""
     naive = datetime.datetime(period.year, period.quarter * 3, day, 15, 30)
     return timezone.make_aware(naive)
+
+
+# --- The improvement loop -----------------------------------------------------------------------
+
+
+def _seed_loop(team: Team, model: MaturityModel, loop: LoopPlan, cast: Cast) -> list[bool]:
+    """Targets, then a theme per earlier quarter, then the figures: one outcome per part, False
+    where the team already has it (so a second run, or a lead's own edits, are left alone)."""
+    submitted = list(
+        Assessment.objects.filter(
+            team=team, model=model, status=Assessment.Status.SUBMITTED
+        ).order_by("year", "quarter")
+    )
+    outcomes = [_seed_targets(team, model, loop, cast)]
+    if loop.themes:
+        earlier = submitted[-len(loop.themes) - 1 : -1]
+        for assessment, theme in zip(earlier, loop.themes, strict=True):
+            outcomes.append(_seed_theme(assessment, model, theme, cast))
+    if loop.metrics:
+        latest = submitted[-len(loop.metrics) :]
+        for assessment, values in zip(latest, loop.metrics, strict=True):
+            outcomes.append(_seed_metrics(team, assessment.period, values, cast))
+    return outcomes
+
+
+def _seed_targets(team: Team, model: MaturityModel, loop: LoopPlan, cast: Cast) -> bool:
+    if DimensionTarget.objects.filter(team=team).exists():
+        return False
+    codes = list(Dimension.objects.filter(model=model).values_list("code", flat=True))
+    targets_save(team=team, user=cast.lead, targets=loop.targets, codes=codes)
+    return True
+
+
+def _seed_theme(assessment: Assessment, model: MaturityModel, theme: ThemePlan, cast: Cast) -> bool:
+    """Choose the report's suggested theme after the quarter and plan its actions."""
+    if assessment.theme_dimension_id is not None:
+        return False
+    result = assessment_sheet(assessment).result
+    suggested = plan_of(assessment, result).suggested_code
+    if suggested != theme.dimension:
+        raise CommandError(
+            f"{assessment.team.name} {assessment.period.label}: the report suggests "
+            f"{suggested}, the demo plans {theme.dimension}."
+        )
+    dimension = Dimension.objects.get(model=model, code=theme.dimension)
+    chosen = theme_choose(
+        assessment=assessment,
+        user=cast.lead,
+        dimension=dimension,
+        questions=list(Question.objects.filter(dimension=dimension, code__in=theme.questions)),
+        reason=theme.reason,
+    )
+    recommendations = plan_of(chosen, result).recommendations
+    if not recommendations and any(action.adopt for action in theme.actions):
+        raise CommandError(f"{model} has no recommendation for {dimension.name} at that band.")
+    people_ids = set(people_of(assessment.team.organization).values_list("pk", flat=True))
+    next_quarter = assessment.period.next()
+    for action in theme.actions:
+        adopted = recommendations[0] if action.adopt else None
+        action_save(
+            assessment=chosen,
+            user=cast.lead,
+            wanted=ActionInput(
+                title=adopted.title if adopted else action.title,
+                owner=None if action.owner_name else cast.lead,
+                owner_name=action.owner_name,
+                due_date=next_quarter.first_day + datetime.timedelta(weeks=action.due_week),
+                status=action.status,
+                recommendation=adopted,
+            ),
+            people_ids=people_ids,
+        )
+    # The services stamp "now"; the theme was chosen the day after the quarter was submitted.
+    chosen_at = assessment.submitted_at + datetime.timedelta(days=1)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        theme_chosen_at=chosen_at, updated_at=chosen_at
+    )
+    Action.objects.filter(assessment=assessment).update(created_at=chosen_at)
+    return True
+
+
+def _seed_metrics(team: Team, period: Quarter, values: dict, cast: Cast) -> bool:
+    if OutcomeMetrics.objects.filter(team=team, year=period.year, quarter=period.quarter).exists():
+        return False
+    metrics_save(team=team, period=period, user=cast.lead, values=values)
+    return True
