@@ -30,6 +30,12 @@ class DimensionGoal:
         return self.gap is not None and self.gap > 0
 
 
+def suggested_by_gap(goals) -> bool:
+    """Whether the suggestion follows a gap to target (some dimension not marked for the stage
+    is below its target) rather than the lowest total. Anything with `gap` and `for_stage`."""
+    return any(g.gap is not None and g.gap > 0 and not g.for_stage for g in goals)
+
+
 def suggest_theme(goals: Sequence[DimensionGoal]) -> str | None:
     """The dimension to work on next quarter, in model order on ties.
 
@@ -40,8 +46,8 @@ def suggest_theme(goals: Sequence[DimensionGoal]) -> str | None:
     candidates = [(index, goal) for index, goal in enumerate(goals) if not goal.for_stage]
     if not candidates:
         return None
-    below = [(index, goal) for index, goal in candidates if goal.below_target]
-    if below:
+    if suggested_by_gap(goals):
+        below = [(index, goal) for index, goal in candidates if goal.below_target]
         _, chosen = min(below, key=lambda pair: (-pair[1].gap, pair[1].total, pair[0]))
     else:
         _, chosen = min(candidates, key=lambda pair: (pair[1].total, pair[0]))

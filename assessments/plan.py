@@ -18,7 +18,8 @@ from organizations.models import Team
 
 
 def targets_of(team: Team) -> dict[str, DimensionTarget]:
-    return {t.dimension_code: t for t in DimensionTarget.objects.filter(team=team)}
+    targets = DimensionTarget.objects.filter(team=team).select_related("updated_by")
+    return {t.dimension_code: t for t in targets}
 
 
 def goals(

@@ -47,8 +47,7 @@ def gap_words(gap: int | None) -> str:
 def suggestion_hint(goals) -> str:
     """Which of improvement.suggest_theme's rules made the suggestion: the largest gap when
     a dimension not marked for the stage is below its target, else the lowest total."""
-    by_gap = any(goal.gap is not None and goal.gap > 0 and not goal.for_stage for goal in goals)
-    return SUGGESTED_BY_GAP if by_gap else SUGGESTED_BY_TOTAL
+    return SUGGESTED_BY_GAP if improvement.suggested_by_gap(goals) else SUGGESTED_BY_TOTAL
 
 
 def figure_name(field_name: str) -> str:

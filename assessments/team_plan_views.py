@@ -62,10 +62,7 @@ def team_page_data(team: Team) -> TeamPage:
         team=team,
         history=history,
         dimensions=dimensions,
-        targets={
-            t.dimension_code: t
-            for t in DimensionTarget.objects.filter(team=team).select_related("updated_by")
-        },
+        targets=plan.targets_of(team),
         metrics=plan.metrics_by_quarter(team),
         themes=_themes(summaries),
         current=Quarter.containing(timezone.localdate()),
