@@ -92,6 +92,7 @@ class AssessmentSheet:
     assessment: Assessment
     model: MaturityModel
     answers: dict[int, Answer]
+    respondent: bool = False  # an invited person's own answers: no context or figures step
 
     @cached_property
     def spec(self) -> ModelSpec:
@@ -103,7 +104,7 @@ class AssessmentSheet:
 
     @cached_property
     def steps(self) -> WizardSteps:
-        return WizardSteps(len(self.dimensions))
+        return WizardSteps(len(self.dimensions), respondent=self.respondent)
 
     @cached_property
     def scale(self) -> dict[int, str]:
@@ -161,6 +162,15 @@ class AssessmentSheet:
             )
         ]
 
+    @cached_property
+    def unconfirmed(self) -> list[DimensionRow]:
+        """Dimensions holding answers carried from an earlier quarter, not yet confirmed."""
+        return [
+            row
+            for row in self.rows
+            if any(getattr(item.answer, "carried_from", "") for item in row.items)
+        ]
+
     def _question_row(self, question: Question) -> QuestionRow:
         answer = self.answers.get(question.pk)
         return QuestionRow(
@@ -186,7 +196,7 @@ def assessment_sheet(assessment: Assessment) -> AssessmentSheet:
 def response_sheet(assessment: Assessment, answers: dict) -> AssessmentSheet:
     """A respondent's own answers (by question id) laid out like the assessment's."""
     model = model_structure(assessment.model)
-    return AssessmentSheet(assessment=assessment, model=model, answers=answers)
+    return AssessmentSheet(assessment=assessment, model=model, answers=answers, respondent=True)
 
 
 # --- Many assessments: totals and bands for dashboards and histories. -------------------------

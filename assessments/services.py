@@ -136,9 +136,10 @@ def answers_save(
         shown=shown,
     )
     if confirmed:
-        locked.answers.filter(question__in=list(confirmed)).exclude(carried_from="").update(
-            carried_from=""
-        )
+        # One by one, so the audit trail records each confirmation.
+        for answer in locked.answers.filter(question__in=list(confirmed)).exclude(carried_from=""):
+            answer.carried_from = ""
+            answer.save(update_fields=["carried_from"])
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
 
 

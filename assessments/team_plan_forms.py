@@ -156,11 +156,31 @@ def _metric_field(name: str) -> forms.Field:
     )
 
 
-class MetricsForm(forms.Form):
+class FiguresForm(forms.Form):
     """A quarter's outcome figures, every one optional; a blank clears what was recorded.
+    The wizard's figures step asks these for the assessment's own quarter."""
 
-    The quarter travels as a hidden field: it is picked (and its figures loaded) on the page
-    before, so the figures shown are always that quarter's."""
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in METRIC_RULES:
+            self.fields[name] = _metric_field(name)
+
+    def figures(self) -> dict:
+        return {name: self.cleaned_data[name] for name in METRIC_RULES}
+
+    def figure_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in METRIC_RULES]
+
+    @staticmethod
+    def initial_from(row: OutcomeMetrics | None) -> dict:
+        if row is None:
+            return {}
+        return {field: getattr(row, field) for field in METRIC_RULES}
+
+
+class MetricsForm(FiguresForm):
+    """The team page's figures form: the quarter travels as a hidden field. It is picked (and
+    its figures loaded) on the page before, so the figures shown are always that quarter's."""
 
     quarter = forms.TypedChoiceField(
         coerce=Quarter.parse,
@@ -174,11 +194,3 @@ class MetricsForm(forms.Form):
     def __init__(self, *args, quarters: list[Quarter], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = [(q.key, q.label) for q in quarters]
-        for name in METRIC_RULES:
-            self.fields[name] = _metric_field(name)
-
-    def figures(self) -> dict:
-        return {name: self.cleaned_data[name] for name in METRIC_RULES}
-
-    def figure_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in METRIC_RULES]

@@ -88,9 +88,7 @@ def _targets_form(page: TeamPage, data=None) -> TargetsForm:
 
 def _metrics_form(page: TeamPage, quarter: Quarter, data=None) -> MetricsForm:
     row = page.metrics.get(quarter)
-    initial = {"quarter": quarter.key}
-    if row is not None:
-        initial |= {field: getattr(row, field) for field in METRIC_RULES}
+    initial = {"quarter": quarter.key} | MetricsForm.initial_from(row)
     return MetricsForm(data, quarters=page.metric_quarters, initial=initial)
 
 

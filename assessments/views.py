@@ -243,6 +243,7 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     size = request.GET.get("size", "a4").lower()
     if size not in pdf.PAGE_SIZES:
         return HttpResponse("size must be a4 or letter.", status=400, content_type="text/plain")
+    plan_context = _plan_pdf_context(report)
     radar = svg_radar.radar_svg(
         report.result,
         report.sheet.spec.bands,
@@ -250,13 +251,14 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         current_label=report.assessment.period.label,
         previous_label=report.previous.period.label if report.previous else "",
         answer_range=report.answer_range,
+        targets={g.code: g.target for g in plan_context["plan"].goals if g.target is not None},
     )
     ctx = {
         **_report_context(report, show_names=_shows_names(request.user, report)),
         "radar_svg": mark_safe(radar),  # built by us from numbers; every label is escaped
         "prepared_by": request.user.get_full_name() or request.user.get_username(),
         "prepared_on": timezone.localdate(),
-        **_plan_pdf_context(report),
+        **plan_context,
     }
     response = HttpResponse(pdf.render_report_pdf(ctx, size), content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -1,5 +1,8 @@
-"""The wizard's steps: context first, one step per dimension, then review. Pure Python.
+"""The wizard's steps: context, one step per dimension, outcome figures, then review.
+Pure Python.
 
+The context and figures steps are the lead's: an invited respondent goes from the first
+dimension straight through to the review, and sees their steps numbered from 1.
 Every step number the app shows or links to comes from here.
 """
 
@@ -17,17 +20,35 @@ RESPONDENT_FIRST_STEP = _FIRST_DIMENSION_STEP
 @dataclass(frozen=True)
 class WizardSteps:
     dimension_count: int
+    respondent: bool = False  # an invited person answering on their own
+
+    @property
+    def figures(self) -> int:
+        """The quarter's outcome figures: optional, after the last dimension."""
+        return self.dimension_count + _FIRST_DIMENSION_STEP
 
     @property
     def review(self) -> int:
-        return self.dimension_count + _FIRST_DIMENSION_STEP
+        return self.figures + 1
 
     @property
     def last(self) -> int:
         return self.review
 
+    @property
+    def first(self) -> int:
+        return RESPONDENT_FIRST_STEP if self.respondent else CONTEXT_STEP
+
     def contains(self, step: int) -> bool:
         return CONTEXT_STEP <= step <= self.last
+
+    def is_shown(self, step: int) -> bool:
+        """Whether this person has the step (a respondent has no context or figures step)."""
+        lead_only = step in (CONTEXT_STEP, self.figures)
+        return self.contains(step) and not (self.respondent and lead_only)
+
+    def shown(self) -> list[int]:
+        return [step for step in range(CONTEXT_STEP, self.last + 1) if self.is_shown(step)]
 
     def for_dimension(self, index: int) -> int:
         """The step of the dimension at `index` (0-based, in model order)."""
@@ -36,44 +57,56 @@ class WizardSteps:
         return index + _FIRST_DIMENSION_STEP
 
     def dimension_index(self, step: int) -> int | None:
-        """The 0-based dimension a step asks about; None for the context and review steps."""
-        if _FIRST_DIMENSION_STEP <= step < self.review:
+        """The 0-based dimension a step asks about; None for the other steps."""
+        if _FIRST_DIMENSION_STEP <= step < self.figures:
             return step - _FIRST_DIMENSION_STEP
         return None
 
-    def previous(self, step: int) -> int:
-        return max(CONTEXT_STEP, step - 1)
-
-    def percent_done(self, step: int, *, skipped: int = 0) -> int:
-        """How far through the wizard a step is, for the progress bar; `skipped` first steps
-        are not shown (a respondent has no context step)."""
-        return round(100 * (step - skipped) / (self.last - skipped))
+    def is_figures(self, step: int) -> bool:
+        return step == self.figures
 
     def is_review(self, step: int) -> bool:
         return step == self.review
 
+    def previous(self, step: int) -> int:
+        earlier = [shown for shown in self.shown() if shown < step]
+        return earlier[-1] if earlier else self.first
+
+    def next(self, step: int) -> int:
+        later = [shown for shown in self.shown() if shown > step]
+        return later[0] if later else self.last
+
+    def position(self, step: int) -> int:
+        """The step's number as this person sees it (1 for their first step)."""
+        return sum(1 for shown in self.shown() if shown <= step)
+
+    def percent_done(self, step: int) -> int:
+        """How far through the wizard a step is, for the progress bar."""
+        return round(100 * self.position(step) / len(self.shown()))
+
     def has_back(self, step: int) -> bool:
-        return step > CONTEXT_STEP
+        return step > self.first
 
     def titles(self, dimension_names: Sequence[str]) -> list[tuple[int, str]]:
-        names = ["Context", *dimension_names, "Review and submit"]
-        return list(enumerate(names, CONTEXT_STEP))
+        names = ["Context", *dimension_names, "Outcome figures", "Review and submit"]
+        numbered = enumerate(names, CONTEXT_STEP)
+        return [(step, name) for step, name in numbered if self.is_shown(step)]
 
     def after_save(self, step: int, *, nav: str = "", goto: str = "") -> int:
         """Where a save leads: a step link (goto), back, stay, or on to the next step."""
-        if goto.isascii() and goto.isdigit() and len(goto) <= 4 and self.contains(int(goto)):
+        if goto.isascii() and goto.isdigit() and len(goto) <= 4 and self.is_shown(int(goto)):
             return int(goto)
         if nav == "back":
             return self.previous(step)
         if nav == "save":
             return step
-        return min(self.last, step + 1)
+        return self.next(step)
 
     def resume(self, answered: Sequence[int], complete: Sequence[bool]) -> int:
         """Where a draft picks up: the context if nothing is scored yet, else the first
         dimension with a question left, else the review."""
         if not any(answered):
-            return CONTEXT_STEP
+            return self.first
         for index, done in enumerate(complete):
             if not done:
                 return self.for_dimension(index)

@@ -20,12 +20,20 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from assessments import carry_forward, selectors, services, team_answers, team_services
+from assessments import (
+    carry_forward,
+    plan,
+    plan_services,
+    selectors,
+    services,
+    team_answers,
+    team_services,
+)
 from assessments.edits import Conflict
 from assessments.forms import CONFIRM_FIELD, ContextForm, DimensionForm, shown_name
 from assessments.models import Assessment, Respondent
 from assessments.team_forms import AgreeForm, rebound
-from assessments.wizard import CONTEXT_STEP, RESPONDENT_FIRST_STEP
+from assessments.team_plan_forms import FiguresForm
 
 KEPT_POST_SALT = "assessments.wizard.kept-post"
 KEPT_POST_MAX_AGE = 12 * 60 * 60  # a page's token lets its save be kept for half a day
@@ -121,12 +129,14 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         raise Http404("No such step.")
     dimension_index = steps.dimension_index(step)
     dimension = sheet.dimensions[dimension_index] if dimension_index is not None else None
-    if respondent is not None and step == CONTEXT_STEP:  # the context is the lead's to give
+    if not steps.is_shown(step):  # the context and figures are the lead's to give
         if request.method == "POST":
             raise Http404("No such step.")
-        return redirect("assessments:step", pk=pk, step=RESPONDENT_FIRST_STEP)
-    if dimension is None and step != CONTEXT_STEP:
+        return redirect("assessments:step", pk=pk, step=steps.next(step))
+    if steps.is_review(step):
         return _review(request, assessment, respondent, sheet, step)
+    if steps.is_figures(step):
+        return _figures(request, assessment, sheet, step)
     if respondent is not None and respondent.is_submitted:
         done = "You have submitted your answers: they can no longer be changed."
         return _refused(request, pk, steps.review, done + " Nothing was saved.", request.method)
@@ -212,6 +222,48 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     return _render(
         request, assessment, sheet, step, form, dimension, status=400, respondent=respondent
     )
+
+
+def _figures(request, assessment: Assessment, sheet, step: int) -> HttpResponse:
+    """The quarter's outcome figures, for the team page's history and the report's evidence.
+    Optional: skipping the step, or saving it blank when nothing was recorded, writes nothing."""
+    recorded = plan.metrics_by_quarter_of(assessment.team_id, assessment.period)
+    data = request.POST if request.method == "POST" else None
+    restored = data is None and (data := _take_kept_post(request, assessment.pk, step)) is not None
+    form = FiguresForm(data, initial=FiguresForm.initial_from(recorded))
+    if data is None:
+        return _render(request, assessment, sheet, step, form, None)
+    if form.is_valid():
+        figures = form.figures()
+        try:
+            if recorded is not None or any(value is not None for value in figures.values()):
+                plan_services.metrics_save(
+                    team=assessment.team,
+                    period=assessment.period,
+                    user=request.user,
+                    values=figures,
+                )
+        except plan_services.PlanError as refused:
+            for problem in refused.problems:
+                form.add_error(None, problem)
+        else:
+            if _is_background(request):
+                saved_at = timezone.localtime().strftime("%H:%M")
+                return JsonResponse({"saved_at": saved_at, "shown": {}})
+            if restored:
+                messages.success(
+                    request, "The figures you entered before you were signed out are saved."
+                )
+            target = sheet.steps.after_save(
+                step, nav=request.POST.get("nav", ""), goto=request.POST.get("goto", "")
+            )
+            if target == step:
+                messages.success(request, "Saved.")
+            return redirect("assessments:step", pk=assessment.pk, step=target)
+    if _is_background(request):
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    messages.error(request, "Some figures need fixing; none was saved.")
+    return _render(request, assessment, sheet, step, form, None, status=400)
 
 
 def _step_form(
@@ -396,11 +448,6 @@ def _render(
 ):
     steps = sheet.steps
     titles = steps.titles([dim.name for dim in sheet.dimensions])
-    skipped = 0
-    if respondent is not None:  # no context step: their steps are numbered from 1
-        titles = [(number, title) for number, title in titles if number != CONTEXT_STEP]
-        skipped = 1
-    shown_step, shown_last = step - skipped, steps.last - skipped
     ctx = {
         "assessment": assessment,
         "sheet": sheet,
@@ -409,19 +456,29 @@ def _render(
         "steps": titles,
         "title": dict(titles)[step],
         "is_review": steps.is_review(step),
-        "has_back": steps.has_back(step) and shown_step > 1,
-        "shown_step": shown_step,
-        "shown_last": shown_last,
+        "is_figures": steps.is_figures(step),
+        "figures_step": steps.figures,
+        "has_back": steps.has_back(step),
+        "shown_step": steps.position(step),
+        "shown_last": len(titles),
         "back_step": steps.previous(step),
-        "progress": steps.percent_done(step, skipped=skipped),
+        "progress": steps.percent_done(step),
         "form": form,
         "dimension": dimension,
         "conflicts": conflicts or [],
         "respondent": respondent,
         "team": team,
         "agree": agree,
+        "quarter_figures": _quarter_figures(assessment, steps, step, respondent),
         "page_token": signing.dumps(
             {"user": request.user.pk, "assessment": assessment.pk}, salt=KEPT_POST_SALT
         ),
     }
     return render(request, "assessments/step.html", ctx, status=status)
+
+
+def _quarter_figures(assessment, steps, step, respondent) -> list[tuple[str, object]] | None:
+    """On the lead's review: the figures recorded for the quarter (None elsewhere)."""
+    if respondent is not None or not steps.is_review(step):
+        return None
+    return plan.figure_lines(plan.metrics_by_quarter_of(assessment.team_id, assessment.period))

@@ -245,3 +245,24 @@ def test_a_background_save_keeps_the_change_without_the_confirmation(lead_client
     assert response.status_code == 200
     assert rows(carried)["VO-2"] == (5, "", "")
     assert rows(carried)["VO-3"] == (3, "", LAST.label)  # still to check
+
+
+def test_confirming_a_step_is_in_the_audit_trail_with_who_confirmed(lead_client, carried, lead_a):
+    data = page_form(lead_client.get(step_url(carried)))
+    data.update({"nav": "save", "confirm-carried": "on"})
+    lead_client.post(step_url(carried), data)
+    confirmed = Answer.history.filter(
+        assessment_id=carried.pk, question__code="VO-1", history_type="~", carried_from=""
+    )
+    assert [record.history_user for record in confirmed] == [lead_a]
+
+
+def test_the_review_lists_each_step_still_to_confirm(lead_client, carried):
+    data = page_form(lead_client.get(step_url(carried)))
+    data.update({"nav": "save", "confirm-carried": "on"})
+    lead_client.post(step_url(carried), data)
+    html = lead_client.get(step_url(carried, 7)).content.decode()
+    assert "Answers carried from an earlier quarter still need a check" in html
+    assert "Confirm Value Orientation" not in html
+    for step, name in ((3, "CX &amp; Delivery"), (5, "Manageability &amp; Productivity")):
+        assert f'<a href="{step_url(carried, step)}">Confirm {name}</a>' in html

@@ -54,7 +54,7 @@ def test_each_quarter_shows_status_overall_and_bands(client, model_v0, team_a, l
         ({}, 1),  # nothing scored yet: start with the context
         ({"VO-1": 3}, 2),  # part of the first dimension
         ({**{f"VO-{n}": 3 for n in range(1, 6)}, "CX-1": 2}, 3),
-        ({f"{d}-{n}": 3 for d in ("VO", "CX", "AO", "MP") for n in range(1, 6)}, 6),  # review
+        ({f"{d}-{n}": 3 for d in ("VO", "CX", "AO", "MP") for n in range(1, 6)}, 7),  # review
     ],
 )
 def test_continue_draft_opens_the_first_step_with_questions_left(

@@ -198,6 +198,7 @@ def test_the_pdf_has_a_plan_page_with_targets_theme_actions_figures_and_verdict(
         due_date=datetime.date(2026, 5, 15),
     )
     text = pdf_text(client, lead_a, second)
+    assert "(12) 2026 Q2 2026 Q1 Target Customer" in text  # the radar's legend has the ring
     plan = text[text.index("Plan Last theme") :]
     assert (
         "Last theme (2026 Q1): Manageability & Productivity 9 → 12, +3, "

@@ -26,7 +26,7 @@ from assessments.team_services import (
 )
 from tests.conftest import fill, make_user, page_form, questions_of
 
-REVIEW = 6
+REVIEW = 7
 PASSWORD = "a sensible passphrase 42"
 
 

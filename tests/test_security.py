@@ -106,7 +106,8 @@ def test_user_text_is_escaped_on_every_page(client, hostile, consultant):
         reverse("assessments:report", args=[report.pk]),
         reverse("assessments:team", args=[report.team_id]),
         reverse("assessments:step", args=[draft.pk, 3]),
-        reverse("assessments:step", args=[draft.pk, 6]),
+        reverse("assessments:step", args=[draft.pk, 6]),  # outcome figures
+        reverse("assessments:step", args=[draft.pk, 7]),  # review
         reverse("assessments:report", args=[draft.pk]),
         reverse("assessments:new"),
         reverse("assessments:import", args=["hostile"]),

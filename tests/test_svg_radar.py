@@ -123,3 +123,22 @@ def test_without_an_answer_range_there_is_no_band():
     root = parsed(radar_svg(result_of(spec, 3), BANDS))
     assert not list(root.iter(f"{SVG}path"))
     assert "Lowest to highest answer" not in texts(root)
+
+
+def test_targets_are_a_dashed_ring_with_a_dot_per_target_and_a_gap_where_none_is_set():
+    spec = spec_named(["One", "Two", "Three", "Four"])
+    root = parsed(radar_svg(result_of(spec, 3), BANDS, targets={"D0": 8, "D1": 9, "D3": 4}))
+    dots = [(float(c.get("cx")), float(c.get("cy"))) for c in root.iter(f"{SVG}circle")]
+    assert radii(" ".join(f"{x},{y}" for x, y in dots)) == [8.0, 9.0, 4.0]
+    segments = [line for line in root.iter(f"{SVG}line") if line.get("class") == "target-ring"]
+    ends = [radii(f"{s.get('x1')},{s.get('y1')} {s.get('x2')},{s.get('y2')}") for s in segments]
+    # D0-D1 and D3-D0 are joined; D2 has no target, so neither D1-D2 nor D2-D3 is drawn.
+    assert ends == [[8.0, 9.0], [4.0, 8.0]]
+    assert "Target" in texts(root)
+
+
+def test_without_targets_there_is_no_ring_and_no_legend_entry():
+    spec = spec_named(["One", "Two", "Three"])
+    root = parsed(radar_svg(result_of(spec, 3), BANDS))
+    assert not list(root.iter(f"{SVG}circle"))
+    assert "Target" not in texts(root)

@@ -120,10 +120,10 @@ def test_unique_constraint_backs_up_start_under_a_race(model_v0, team_a, lead_a)
 
 
 def test_each_step_shows_its_position(lead_client, draft):
-    for step in range(1, 7):
+    for step in range(1, 8):
         page = lead_client.get(step_url(draft, step))
         assert page.status_code == 200
-        assert f"Step {step} of 6" in page.content.decode()
+        assert f"Step {step} of 7" in page.content.decode()
 
 
 def test_a_dimension_step_shows_its_questions_legend_choices_and_guidance(lead_client, draft):
@@ -136,7 +136,7 @@ def test_a_dimension_step_shows_its_questions_legend_choices_and_guidance(lead_c
 
 
 def test_steps_beyond_the_wizard_are_404(lead_client, draft):
-    assert lead_client.get(step_url(draft, 7)).status_code == 404
+    assert lead_client.get(step_url(draft, 8)).status_code == 404
     assert lead_client.get(step_url(draft, 0)).status_code == 404
 
 
@@ -210,7 +210,7 @@ def test_saving_a_step_again_unchanged_writes_only_what_changed(lead_client, dra
     assert saved(draft) == {"VO-1": (5, ""), "VO-2": (2, "Only ARR today")}
 
 
-@pytest.mark.parametrize("goto", ["²", "①", "7", "0", "-1", "x"])
+@pytest.mark.parametrize("goto", ["²", "①", "8", "0", "-1", "x"])
 def test_a_goto_that_is_not_a_step_number_moves_to_the_next_step(lead_client, draft, goto):
     body = {**dimension_post({"VO-1": 4}), "goto": goto}
     response = lead_client.post(step_url(draft, 2), body)
@@ -312,7 +312,7 @@ def test_a_submitted_assessment_is_read_only(lead_client, submitted_assessment):
 def test_review_lists_missing_questions_with_links_back(lead_client, draft):
     fill(draft, 3)
     Answer.objects.filter(assessment=draft, question__code__in=["CX-2", "MP-5"]).delete()
-    html = lead_client.get(step_url(draft, 6)).content.decode()
+    html = lead_client.get(step_url(draft, 7)).content.decode()
     assert "2 questions still to answer" in html
     assert f"{step_url(draft, 3)}#question-CX-2" in html
     assert f"{step_url(draft, 5)}#question-MP-5" in html
@@ -323,7 +323,7 @@ def test_review_shows_totals_and_bands_of_complete_dimensions(lead_client, draft
         draft,
         {**{q.code: 2 for q in Question.objects.filter(dimension__model=draft.model)}, "VO-1": 5},
     )
-    html = lead_client.get(step_url(draft, 6)).content.decode()
+    html = lead_client.get(step_url(draft, 7)).content.decode()
     assert "Total 13 / 25" in html and "Room for improvement" in html
     assert "Total 10 / 25" in html and "Needs immediate attention" in html
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
-from assessments.charts import band_thresholds
+from assessments.charts import TARGET_COLOUR, TARGET_LABEL, band_thresholds
 from catalogue.scoring import BandRule, ScoreResult
 
 FONT = "DejaVu Sans, sans-serif"
@@ -50,9 +50,12 @@ def radar_svg(
     current_label: str = "This quarter",
     previous_label: str = "Previous quarter",
     answer_range: dict[str, tuple[int, int]] | None = None,
+    targets: dict[str, int] | None = None,
 ) -> str:
     """`answer_range`, per dimension code the lowest and highest total of the people who
-    answered, is drawn as a light band between two dotted outlines behind the agreed line."""
+    answered, is drawn as a light band between two dotted outlines behind the agreed line.
+    `targets`, the team's target total per dimension code, is a dashed ring with a dot on each
+    dimension that has one."""
     dims = current.dimensions
     count, top = len(dims), max(dim.max_total for dim in dims)
     parts = [
@@ -96,15 +99,48 @@ def radar_svg(
         f'<polygon points="{_polygon([d.total for d in dims], top)}" fill="#0a4baf" '
         'fill-opacity="0.25" stroke="#0a4baf" stroke-width="2.5"/>'
     )
+    if targets:
+        parts.extend(_target_ring([targets.get(d.code) for d in dims], top))
     parts.extend(_label(i, count, f"{d.name} ({d.total})") for i, d in enumerate(dims))
     parts.extend(
-        _legend(current_label, previous_label if previous is not None else None, bool(answer_range))
+        _legend(
+            current_label,
+            previous_label if previous is not None else None,
+            bool(answer_range),
+            bool(targets),
+        )
     )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _legend(current_label: str, previous_label: str | None, answer_range: bool) -> list[str]:
+def _target_ring(targets: list[int | None], top: float) -> list[str]:
+    """A dashed segment between neighbouring dimensions that both have a target, and a dot on
+    each target: a dimension without one leaves a gap, as on the page's chart."""
+    count = len(targets)
+    points = [
+        _point(i, count, target, top) if target is not None else None
+        for i, target in enumerate(targets)
+    ]
+    parts = []
+    for i, start in enumerate(points):
+        end = points[(i + 1) % count]
+        if start is not None and end is not None and count > 1:
+            parts.append(
+                f'<line x1="{start[0]:.1f}" y1="{start[1]:.1f}" x2="{end[0]:.1f}" '
+                f'y2="{end[1]:.1f}" stroke="{TARGET_COLOUR}" stroke-width="2" '
+                'stroke-dasharray="5,3" class="target-ring"/>'
+            )
+    parts.extend(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{TARGET_COLOUR}" class="target-dot"/>'
+        for x, y in (point for point in points if point is not None)
+    )
+    return parts
+
+
+def _legend(
+    current_label: str, previous_label: str | None, answer_range: bool, targets: bool = False
+) -> list[str]:
     """One row under the chart: a swatch and a label per line drawn, centred."""
     swatches = [
         (
@@ -126,6 +162,14 @@ def _legend(current_label: str, previous_label: str | None, answer_range: bool) 
                 f'<rect x="{{x}}" y="{{y_box}}" width="14" height="10" fill="{RANGE_COLOUR}" '
                 f'fill-opacity="0.18" stroke="{RANGE_COLOUR}" stroke-dasharray="2,2"/>',
                 RANGE_LABEL,
+            )
+        )
+    if targets:
+        swatches.append(
+            (
+                f'<line x1="{{x}}" y1="{{y_line}}" x2="{{x_end}}" y2="{{y_line}}" '
+                f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="5,3"/>',
+                TARGET_LABEL,
             )
         )
     widths = [SWATCH + _text_width(label) + LEGEND_GAP for _swatch, label in swatches]

@@ -49,6 +49,6 @@ def test_pages_run_without_a_single_csp_violation(
     expect(page.locator("#radar-chart svg.main-svg").first).to_be_visible()
     page.goto(f"{live_server.url}/assessments/{draft.pk}/step/2/")
     page.get_by_role("link", name="3. CX & Delivery").click()  # wizard.js saves, then moves on
-    expect(page.get_by_text("Step 3 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 3 of 7")).to_be_visible()
     context.close()
     assert violations == []

@@ -35,7 +35,8 @@ def test_pages_fit_a_phone_screen(live_server, phone: Page, model_v0, team_a, le
         reverse("assessments:report", args=[report.pk]),
         reverse("assessments:team", args=[team_a.pk]),
         reverse("assessments:step", args=[draft.pk, 2]),
-        reverse("assessments:step", args=[draft.pk, 6]),
+        reverse("assessments:step", args=[draft.pk, 6]),  # outcome figures
+        reverse("assessments:step", args=[draft.pk, 7]),  # review
     ):
         phone.goto(live_server.url + url)
         width = phone.evaluate("document.documentElement.scrollWidth")

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, OutcomeMetrics
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_no_serious_axe_violations
 
@@ -36,7 +36,7 @@ def test_team_lead_scores_a_quarter_with_the_keyboard(
     expect(page.get_by_role("heading", name="Start an assessment")).to_be_visible()
     page.get_by_role("button", name="Start").press("Enter")
 
-    expect(page.get_by_text("Step 1 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 7")).to_be_visible()
     assert_no_serious_axe_violations(page, "wizard step 1")
     page.get_by_label("Company stage").select_option("growth")
     page.get_by_label("High touch").press("Space")
@@ -44,7 +44,7 @@ def test_team_lead_scores_a_quarter_with_the_keyboard(
     page.get_by_role("button", name="Save and continue").press("Enter")
 
     for step, (dimension, score) in enumerate(SCORES.items(), start=2):
-        expect(page.get_by_text(f"Step {step} of 6")).to_be_visible()
+        expect(page.get_by_text(f"Step {step} of 7")).to_be_visible()
         assert_no_serious_axe_violations(page, f"wizard step {step}")
         for n in range(1, 6):
             choose(page, f"{dimension}-{n}", score)
@@ -56,19 +56,30 @@ def test_team_lead_scores_a_quarter_with_the_keyboard(
         else:
             page.get_by_role("button", name="Save and continue").press("Enter")
 
-    expect(page.get_by_text("Step 6 of 6")).to_be_visible()
+    # The outcome figures: optional; this lead knows one of them.
+    expect(page.get_by_text("Step 6 of 7")).to_be_visible()
+    expect(page.get_by_role("heading", name="Outcome figures")).to_be_visible()
+    assert_no_serious_axe_violations(page, "wizard step 6 (outcome figures)")
+    page.get_by_label("Customers onboarded").press_sequentially("12")
+    page.get_by_role("button", name="Save and continue").press("Enter")
+
+    expect(page.get_by_text("Step 7 of 7")).to_be_visible()
+    expect(page.locator("#review-figures-list")).to_have_text("Customers onboarded: 12")
     page.get_by_role("link", name="Back").press("Enter")
-    expect(page.get_by_text("Step 5 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 6 of 7")).to_be_visible()
+    expect(page.get_by_label("Customers onboarded")).to_have_value("12")
+    page.get_by_role("button", name="Save and go back").press("Enter")
+    expect(page.get_by_text("Step 5 of 7")).to_be_visible()
     for n in range(1, 6):
         expect(page.locator(f"input[name='MP-{n}'][value='5']")).to_be_checked()
     expect(page.get_by_label("Note on MP-1 (optional)")).to_have_value("MP note")
     page.get_by_role("button", name="Save and go back").press("Enter")
-    expect(page.get_by_text("Step 4 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 4 of 7")).to_be_visible()
     expect(page.locator("input[name='AO-3'][value='2']")).to_be_checked()
-    page.get_by_role("link", name="6. Review and submit").press("Enter")
+    page.get_by_role("link", name="7. Review and submit").press("Enter")
 
-    expect(page.get_by_text("Step 6 of 6")).to_be_visible()
-    assert_no_serious_axe_violations(page, "wizard step 6 (review)")
+    expect(page.get_by_text("Step 7 of 7")).to_be_visible()
+    assert_no_serious_axe_violations(page, "wizard step 7 (review)")
     expect(page.get_by_text("Every question is answered")).to_be_visible()
     page.get_by_role("button", name="Submit assessment").press("Enter")
 
@@ -82,3 +93,7 @@ def test_team_lead_scores_a_quarter_with_the_keyboard(
     )
     assert scores == {f"{d}-{n}": s for d, s in SCORES.items() for n in range(1, 6)}
     assert Answer.objects.get(assessment=assessment, question__code="CX-1").note == "CX note"
+    figures = OutcomeMetrics.objects.get(
+        team=team_a, year=assessment.year, quarter=assessment.quarter
+    )
+    assert figures.customers_onboarded == 12 and figures.csat is None

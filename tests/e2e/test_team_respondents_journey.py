@@ -46,9 +46,10 @@ def choose(page: Page, code: str, score: int) -> None:
 def answer_dimensions(
     page: Page, answers: dict[str, int], *, axe_on: str = "", respondent: bool = False
 ) -> None:
-    """One dimension a step; Enter on the last choice saves and goes on. A lead's dimension
-    steps are 2 to 5 of 6 (after the context); a respondent's are 1 to 4 of 5."""
-    first, last = (1, 5) if respondent else (2, 6)
+    """One dimension a step; Enter on the last choice saves and goes on, to the review. A
+    lead's dimension steps are 2 to 5 of 7 (after the context; the outcome figures, skipped
+    here, are 6); a respondent's are 1 to 4 of 5."""
+    first, last = (1, 5) if respondent else (2, 7)
     for step, dimension in enumerate(DIMENSIONS, start=first):
         expect(page.get_by_text(f"Step {step} of {last}")).to_be_visible()
         if axe_on and step == 2:
@@ -56,6 +57,9 @@ def answer_dimensions(
         for n in range(1, 6):
             choose(page, f"{dimension}-{n}", answers[f"{dimension}-{n}"])
         page.keyboard.press("Enter")
+    if not respondent:
+        expect(page.get_by_text(f"Step 6 of {last}")).to_be_visible()
+        page.get_by_role("button", name="Save and continue").press("Enter")
     expect(page.get_by_text(f"Step {last} of {last}")).to_be_visible()
 
 
@@ -86,7 +90,7 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     sign_in(page, f"{live_server.url}/", "lead_a")
     page.get_by_role("link", name=re.compile(r"^Start an assessment for Enterprise")).press("Enter")
     page.get_by_role("button", name="Start").press("Enter")
-    expect(page.get_by_text("Step 1 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 7")).to_be_visible()
     assessment = Assessment.objects.get(team=team_a)
     page.get_by_role("link", name="Who answers").press("Enter")
     expect(page).to_have_url(f"{live_server.url}/assessments/{assessment.pk}/respondents/")
@@ -118,7 +122,7 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
 
     # The lead answers their own view, with the keyboard too.
     page.get_by_role("link", name="Back to the draft").press("Enter")
-    expect(page.get_by_text("Step 1 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 7")).to_be_visible()
     page.get_by_role("button", name="Save and continue").press("Enter")
     answer_dimensions(page, LEAD)
     expect(page.get_by_text("Every question is answered")).to_be_visible()
@@ -184,7 +188,7 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     expect(page).to_have_url(f"{live_server.url}/assessments/{assessment.pk}/workshop/1/")
     assert_no_serious_axe_violations(page, "workshop page")
     page.go_back()
-    expect(page.get_by_text("Step 6 of 6")).to_be_visible()
+    expect(page.get_by_text("Step 7 of 7")).to_be_visible()
 
     # The lead agrees another score for CX-2, says why, and submits.
     page.get_by_label("Agreed score for CX-2").select_option(str(AGREED_CX_2))
