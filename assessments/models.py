@@ -272,8 +272,11 @@ from assessments.plan_models import (  # noqa: E402
     OutcomeMetrics,
     ReminderSent,
 )
+from assessments.workspace_models import ClientPack, PeerBenchmark  # noqa: E402
 
 __all__ = [
+    "ClientPack",
+    "PeerBenchmark",
     "Action",
     "Answer",
     "Assessment",

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from assessments import plan_views, team_plan_views, team_views, views, wizard_views
+from assessments import (
+    branding_views,
+    organization_views,
+    pack_views,
+    plan_views,
+    team_plan_views,
+    team_views,
+    views,
+    wizard_views,
+    workbook_views,
+)
 
 app_name = "assessments"
 
@@ -56,4 +66,19 @@ urlpatterns = [
         name="export-plan-csv",
     ),
     path("organizations/<slug:slug>/import/", views.organization_import, name="import"),
+    # The consultant workspace (issue 13).
+    path("organizations/<slug:slug>/", organization_views.organization_page, name="organization"),
+    path("organizations/<slug:slug>/compare/", organization_views.compare, name="compare"),
+    path(
+        "organizations/<slug:slug>/export.xlsx",
+        workbook_views.organization_export_xlsx,
+        name="export-xlsx",
+    ),
+    path("organizations/<slug:slug>/logo/", branding_views.organization_logo, name="org-logo"),
+    path("firm-logo/", branding_views.firm_logo, name="firm-logo"),
+    path("organizations/<slug:slug>/packs/", pack_views.pack_start, name="pack-start"),
+    path("packs/<int:pk>/", pack_views.pack_status, name="pack-status"),
+    path("packs/<int:pk>/progress.json", pack_views.pack_progress, name="pack-progress"),
+    path("packs/<int:pk>/download/", pack_views.pack_download, name="pack-download"),
+    path("packs/<int:pk>/retry/", pack_views.pack_retry, name="pack-retry"),
 ]

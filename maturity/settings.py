@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "axes",  # sign-in throttling (organizations/throttle.py)
     "django_otp",
     "django_otp.plugins.otp_totp",  # two-factor sign-in (organizations/two_factor.py)
+    "django_tasks",
+    "django_tasks_db",  # background work (client packs) in the database: `manage.py db_worker`
     "maturity",
     "catalogue",
     "organizations",
@@ -185,6 +187,14 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Uploaded logos and rendered client packs go through the storage API: local files by default;
+# point STORAGES["default"] at any Django storage backend (S3 with django-storages, ...) to move
+# them. They are never served from MEDIA_URL: views check who may see them first.
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use")
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -31,3 +32,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"maturity-test-{os.getpid()}.sqlite3")
     }
+
+# Uploaded logos and rendered packs go to a scratch directory, never the checkout.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="maturity-test-media-"))

@@ -41,6 +41,11 @@ class Organization(models.Model):
     consultants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="client_organizations"
     )
+    logo = models.FileField(upload_to="logos/", blank=True)  # the client's, on their packs
+    benchmark_opt_out = models.BooleanField(
+        default=False,
+        help_text="Neither see peer benchmarks nor feed them with this organization's totals.",
+    )
     history = AssignmentHistory(m2m_fields=[consultants])
 
     class Meta:
@@ -87,3 +92,23 @@ simple_history.register(
     excluded_fields=["password", "last_login"],
 )
 simple_history.register(Group, app="organizations", m2m_fields=["permissions"])
+
+
+class FirmProfile(models.Model):
+    """The consulting firm's branding on client packs and report covers: one row."""
+
+    name = models.CharField(max_length=200)
+    logo = models.FileField(upload_to="logos/", blank=True)
+    accent_colour = models.CharField(
+        max_length=7, default="#0a4baf", help_text="A hex colour such as #0a4baf"
+    )
+    contact_line = models.CharField(
+        max_length=300, blank=True, help_text="For example: Jane Doe · jane@firm.example"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "firm profile"
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,11 @@
+"""Placeholder: being written (issue 13). Every view answers 404 until then."""
+
+from django.http import Http404
+
+
+def organization_logo(request, **kwargs):
+    raise Http404("Not built yet.")
+
+
+def firm_logo(request, **kwargs):
+    raise Http404("Not built yet.")
