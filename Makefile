@@ -22,6 +22,9 @@ run: setup
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py install_model
 	$(DEV_ENV) $(PY) manage.py seed_demo
+	@# The background worker (client packs, benchmarks) runs beside the web server and stops with it.
+	$(DEV_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-test check

@@ -244,12 +244,13 @@ class VerdictView:
     def metric_lines(self) -> list[tuple[str, str, str, str]]:
         """(figure, then, now, change) with "not recorded" where a quarter has no figure."""
         return [
-            (m.name, _figure(m.before), _figure(m.after), _signed(m.delta))
+            (m.name, figure_text(m.before), figure_text(m.after), _signed(m.delta))
             for m in self.verdict.metrics
         ]
 
 
-def _figure(value: float | None) -> str:
+def figure_text(value: float | None) -> str:
+    """A recorded figure as people write it: 4.25, 3.8, 45."""
     if value is None:
         return "not recorded"
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
@@ -258,7 +259,7 @@ def _figure(value: float | None) -> str:
 def _signed(value: float | None) -> str:
     if value is None:
         return "–"
-    text = _figure(value)
+    text = figure_text(value)
     return f"+{text}" if value > 0 else text
 
 
@@ -275,7 +276,7 @@ def figure_lines(metrics: OutcomeMetrics | None) -> list[tuple[str, str]]:
     if metrics is None:
         return []
     return [
-        (label, _figure(float(getattr(metrics, field))))
+        (label, figure_text(float(getattr(metrics, field))))
         for field, (label, _, _) in METRIC_RULES.items()
         if getattr(metrics, field) is not None
     ]

@@ -130,7 +130,7 @@ def render_team_page(
         ),
         "metric_labels": [label for label, _, _ in METRIC_RULES.values()],
         "metric_rows": [
-            (q, [getattr(row, field) for field in METRIC_RULES])
+            (q, [_shown(getattr(row, field)) for field in METRIC_RULES])
             for q, row in sorted(page.metrics.items(), reverse=True)
         ],
         "metric_charts": charts_of_metrics,
@@ -195,3 +195,7 @@ def team_metrics(request: HttpRequest, pk: int) -> HttpResponse:
     return render_team_page(
         request, page, metrics_form=form, metrics_quarter=posted or page.current, status=400
     )
+
+
+def _shown(value) -> str | None:
+    return None if value is None else plan.figure_text(float(value))

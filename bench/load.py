@@ -92,6 +92,14 @@ def prepare(env, assessments: int) -> dict[str, str]:
         check=True,
     ).stdout
     out += subprocess.run(
+        [PY, str(Path(__file__).resolve()), "--setup-plan-report"],
+        cwd=REPO,
+        env={**env, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    out += subprocess.run(
         [PY, str(Path(__file__).resolve()), "--setup-team-report"],
         cwd=REPO,
         env={**env, "PYTHONPATH": str(REPO)},
@@ -193,6 +201,72 @@ def setup_team_report() -> None:
     print("COUNT", Assessment.objects.count())
 
 
+def setup_plan_report() -> None:
+    """Run by prepare(): prints PLAN_REPORT, the id of a submitted assessment whose report shows
+    a full plan: targets on every dimension (one marked right for the team's stage), the verdict
+    on the quarter before's theme, its own theme with actions, and four quarters of figures."""
+    import datetime
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from assessments import plan_services
+    from assessments.models import Assessment
+    from assessments.plan_services import ActionInput, TargetInput
+    from organizations.models import Team
+
+    team = Team.objects.order_by("-pk")[2]
+    latest, before, *earlier = Assessment.objects.filter(
+        team=team, status=Assessment.Status.SUBMITTED
+    ).order_by("-year", "-quarter")[:4]
+    if latest.theme_dimension_id is None:
+        lead = get_user_model().objects.get_or_create(username="bench-planner")[0]
+        dimensions = list(latest.model.dimensions.all())
+        codes = [dim.code for dim in dimensions]
+        plan_services.targets_save(
+            team=team,
+            user=lead,
+            targets={
+                **{code: TargetInput(20) for code in codes[1:]},
+                codes[0]: TargetInput(None, for_stage=True, reason="Early stage: few customers"),
+            },
+            codes=codes,
+        )
+        statuses = ("done", "doing", "planned", "dropped", "done", "planned")
+        for assessment, dimension in ((before, dimensions[-1]), (latest, dimensions[1])):
+            plan_services.theme_choose(
+                assessment=assessment, user=lead, dimension=dimension, reason="Largest gap"
+            )
+            for number, status in enumerate(statuses, 1):
+                plan_services.action_save(
+                    assessment=assessment,
+                    user=lead,
+                    wanted=ActionInput(
+                        title=f"Planned step {number} for the theme",
+                        owner_name="Dana Ops",
+                        due_date=datetime.date(2095, 1, number),
+                        status=status,
+                    ),
+                    people_ids=set(),
+                )
+        for offset, assessment in enumerate((latest, before, *earlier)):
+            plan_services.metrics_save(
+                team=team,
+                period=assessment.period,
+                user=lead,
+                values={
+                    "time_to_first_value_days": 20 + offset * 3,
+                    "time_to_value_days": 45 + offset * 5,
+                    "csat": 4 - offset / 10,
+                    "nps": 30 - offset * 4,
+                    "customers_onboarded": 12 + offset,
+                },
+            )
+    print("PLAN_REPORT", latest.pk)
+
+
 def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [
@@ -278,7 +352,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--setup-team-report", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--setup-plan-report", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.setup_plan_report:
+        setup_plan_report()
+        return
     if args.setup_team_report:
         setup_team_report()
         return
@@ -302,16 +380,18 @@ def main() -> None:
             None,
             None,
         ),
+        ("report page with plan", f"/assessments/{ids['PLAN_REPORT']}/", None, None),
+        ("PDF with plan", f"/assessments/{ids['PLAN_REPORT']}/report.pdf", None, None),
         ("wizard step POST", f"/assessments/{ids['DRAFT']}/step/2/", "POST", step_body),
         ("JSON export", f"/assessments/{ids['REPORT']}/export.json", None, None),
         ("PDF", f"/assessments/{ids['REPORT']}/report.pdf", None, None),
     ]
-    connections = {"PDF": args.pdf_connections}
+    connections = {"PDF": args.pdf_connections, "PDF with plan": args.pdf_connections}
     try:
         # What the two report pages weigh, as served in this run: says what they contained.
         sizes = {
             key: page_kib(f"{base}/assessments/{ids[key]}/", ids["SESSION"])
-            for key in ("REPORT", "TEAM_REPORT")
+            for key in ("REPORT", "TEAM_REPORT", "PLAN_REPORT")
         }
         rows = []
         trivial_path = endpoints[0][1]
@@ -358,8 +438,14 @@ def main() -> None:
         f"{ratios[f'report page, {RESPONDENTS} respondents'] / ratios['report page']:.2f}"
     )
     print(
+        "Report page with plan against the report page without (ratios to trivial): "
+        f"{ratios['report page with plan'] / ratios['report page']:.2f}; "
+        f"PDF with plan against without: {ratios['PDF with plan'] / ratios['PDF']:.2f}"
+    )
+    print(
         f"Report page HTML: {sizes['REPORT']:.1f} KiB (one person), "
-        f"{sizes['TEAM_REPORT']:.1f} KiB ({RESPONDENTS} respondents)"
+        f"{sizes['TEAM_REPORT']:.1f} KiB ({RESPONDENTS} respondents), "
+        f"{sizes['PLAN_REPORT']:.1f} KiB (with plan)"
     )
     print(f"Peak gunicorn worker memory (VmHWM) after the run: {pdf_peak:.0f} MiB")
 

@@ -345,7 +345,7 @@ def test_the_figures_table_lists_every_quarter_newest_first(client, model_v0, te
         for row in re.findall(r"<tr>(.*?)</tr>", table.group(0), re.S)[1:]
     ]
     assert [row[:-1] for row in rows] == [
-        ["2026 Q2", "—", "—", "—", "4.00", "15", "—", "—"],
+        ["2026 Q2", "—", "—", "—", "4", "15", "—", "—"],
         ["2026 Q1", "—", "—", "—", "—", "-20", "—", "—"],
     ]
 
@@ -522,3 +522,17 @@ def test_the_page_queries_do_not_grow_with_quarters_figures_or_themes(
     response = client.get(team_url(team_a))
     assert len(embedded_json(response, "metric-data")) == 4
     assert response.content.decode().count("Theme for next quarter:") == 9
+
+
+def test_the_figures_table_writes_figures_as_entered(client, model_v0, team_a, lead_a):
+    submit(team_a, lead_a, Quarter(2026, 1), 2)
+    metrics_save(
+        team=team_a,
+        period=Quarter(2026, 1),
+        user=lead_a,
+        values={"csat": Decimal("3.80"), "time_to_value_days": 45},
+    )
+    client.force_login(lead_a)
+    html = client.get(team_url(team_a)).content.decode()
+    table = html[html.index('class="table table-sm align-middle metrics-table"') :]
+    assert "<td>3.8</td>" in table and "<td>45</td>" in table and "3.80" not in table
