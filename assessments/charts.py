@@ -12,6 +12,10 @@ CURRENT_COLOUR = "#0a4baf"
 PREVIOUS_COLOUR = "#6c757d"
 RANGE_COLOUR = "#7a4fb0"
 RANGE_FILL = "rgba(122, 79, 176, 0.15)"
+PEER_COLOUR = "#1e7b4d"
+PEER_FILL = "rgba(30, 123, 77, 0.12)"
+PEER_LOWER_LABEL = "Peers: lower quartile"
+PEER_UPPER_LABEL = "Peers: upper quartile"
 TARGET_COLOUR = "#a14a00"
 TARGET_LABEL = "Target"
 HIGHEST_LABEL = "Highest answer"
@@ -41,12 +45,15 @@ def radar_figure(
     previous_label: str = "Previous quarter",
     answer_range: dict[str, tuple[int, int]] | None = None,
     targets: dict[str, int] | None = None,
+    benchmark: dict[str, tuple] | None = None,
 ) -> dict:
     """One axis per dimension, 0 to the dimension maximum, band thresholds drawn as rings.
 
     `answer_range`, per dimension code the lowest and highest total of the people who
     answered, is drawn as a light band behind the agreed line. `targets`, the team's target
-    total per dimension code, is drawn as a dashed ring (a gap where a dimension has none)."""
+    total per dimension code, is drawn as a dashed ring (a gap where a dimension has none).
+    `benchmark`, per dimension code the peer cohort's (lower quartile, upper quartile), is
+    drawn as a shaded band between the two (a gap where a dimension has none)."""
     names = [dim.name for dim in current.dimensions]
     top = max(dim.max_total for dim in current.dimensions)
     data = [
@@ -62,6 +69,8 @@ def radar_figure(
         }
         for threshold in band_thresholds(bands)
     ]
+    if benchmark:
+        data.extend(_benchmark_traces(current, benchmark))
     if answer_range:
         data.extend(_range_traces(current, answer_range))
     if targets:
@@ -147,6 +156,32 @@ def _range_traces(current: ScoreResult, answer_range: dict[str, tuple[int, int]]
                 "fill": fill,
                 "fillcolor": RANGE_FILL,
                 "line": {"color": RANGE_COLOUR, "width": 1.5, "dash": "dot"},
+                "hovertemplate": "%{theta}: %{r}<extra>" + label + "</extra>",
+            }
+        )
+    return traces
+
+
+def _benchmark_traces(current: ScoreResult, benchmark: dict[str, tuple]) -> list[dict]:
+    """The peers' lower quartiles as a line, then the upper quartiles filled down to it, as
+    _range_traces does for the answer range. Decimals become floats: plotly wants numbers."""
+    names = _closed([dim.name for dim in current.dimensions])
+    traces = []
+    for label, which, fill in ((PEER_LOWER_LABEL, 0, "none"), (PEER_UPPER_LABEL, 1, "tonext")):
+        values = [
+            float(benchmark[dim.code][which]) if dim.code in benchmark else None
+            for dim in current.dimensions
+        ]
+        traces.append(
+            {
+                "type": "scatterpolar",
+                "r": _closed(values),
+                "theta": names,
+                "name": label,
+                "mode": "lines",
+                "fill": fill,
+                "fillcolor": PEER_FILL,
+                "line": {"color": PEER_COLOUR, "width": 1, "dash": "dot"},
                 "hovertemplate": "%{theta}: %{r}<extra>" + label + "</extra>",
             }
         )
@@ -248,3 +283,77 @@ def _trend_target(target: int) -> tuple[dict, dict]:
         "font": {"size": 10, "color": colour},
     }
     return line, label
+
+
+# Distinct colours and line styles, so overlaid traces differ by more than colour alone.
+COMPARE_STYLES = (
+    ("#0a4baf", "solid", "circle"),
+    ("#a14a00", "dash", "square"),
+    ("#1e7b4d", "dot", "diamond"),
+    ("#7a4fb0", "dashdot", "triangle-up"),
+)
+
+
+def compare_radar_figure(
+    results: list[tuple[str, ScoreResult]], bands: tuple[BandRule, ...]
+) -> dict:
+    """Two to four results overlaid on one radar: one trace per (label, result), each in its own
+    colour, line style and marker; band thresholds drawn as rings. The results should share a
+    model version's dimensions (the first one's give the axes)."""
+    if not results:
+        return {"data": [], "layout": {"font": FONT}}
+    first = results[0][1]
+    names = [dim.name for dim in first.dimensions]
+    top = max(dim.max_total for dim in first.dimensions)
+    data = [
+        {
+            "type": "scatterpolar",
+            "r": [threshold] * (len(names) + 1),
+            "theta": _closed(names),
+            "mode": "lines",
+            "line": {"color": "#adb5bd", "dash": "dot", "width": 1},
+            "name": f"Band threshold {threshold}",
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+        for threshold in band_thresholds(bands)
+    ]
+    for index, (label, result) in enumerate(results):
+        colour, dash, symbol = COMPARE_STYLES[index % len(COMPARE_STYLES)]
+        totals = {dim.code: dim for dim in result.dimensions}
+        dims = [totals.get(dim.code) for dim in first.dimensions]
+        data.append(
+            {
+                "type": "scatterpolar",
+                "r": _closed([dim.total if dim else None for dim in dims]),
+                "theta": _closed(names),
+                "customdata": _closed(
+                    [[dim.max_total, dim.band.label] if dim else [top, ""] for dim in dims]
+                ),
+                "name": label,
+                "mode": "lines+markers",
+                "fill": "none",
+                "line": {"color": colour, "width": 2, "dash": dash},
+                "marker": {"symbol": symbol, "size": 7},
+                "hovertemplate": "%{theta}: %{r} / %{customdata[0]}<br>%{customdata[1]}<extra>"
+                + label
+                + "</extra>",
+            }
+        )
+    layout = {
+        "polar": {
+            "radialaxis": {"range": [0, top], "tickvals": [0, *band_thresholds(bands), top]},
+            "angularaxis": {
+                "rotation": 90,
+                "direction": "clockwise",
+                "tickmode": "array",
+                "tickvals": names,
+                "ticktext": [_wrapped(name) for name in names],
+            },
+        },
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.15},
+        "margin": {"l": 115, "r": 95, "t": 50, "b": 40},
+        "font": FONT,
+    }
+    return {"data": data, "layout": layout}

@@ -29,6 +29,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from assessments.benchmark_tasks import refresh_peer_benchmarks
 from assessments.exports.csv_format import HEADER, CsvRow, Problem, RestUnread
 from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from assessments.services import AssessmentError
@@ -394,6 +395,8 @@ def _write(
     _copy_answers_into(respondents)
     for model in {group.model for group in groups}:
         model_version_mark_in_use(model=model)
+    if assessments:
+        transaction.on_commit(refresh_peer_benchmarks.enqueue)  # new totals feed the benchmarks
     return ImportResult(assessments, created_orgs, created_teams)
 
 

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments import charts, improvement, plan_services, selectors, team_answers
+from assessments import benchmark_data, charts, improvement, plan_services, selectors, team_answers
 from assessments import plan as plan_reads
 from assessments.models import Action
 from assessments.plan_forms import ActionForm, ThemeForm
@@ -133,6 +133,7 @@ def report_page(request: HttpRequest, report: Report, *, refused: Refused | None
         if assessment.theme_dimension_id in structure:  # loaded already: no query for it
             assessment.theme_dimension = structure[assessment.theme_dimension_id]
         plan = plan_reads.plan_of(assessment, report.result)
+        ctx["peer_benchmark"] = benchmark_data.benchmark_for(assessment, result=report.result)
         ctx["radar_figure"] = charts.radar_figure(
             report.result,
             report.sheet.spec.bands,
@@ -141,6 +142,7 @@ def report_page(request: HttpRequest, report: Report, *, refused: Refused | None
             previous_label=report.previous.period.label if report.previous else "",
             answer_range=report.answer_range,
             targets={g.code: g.target for g in plan.goals if g.target is not None},
+            benchmark=ctx["peer_benchmark"].band,
         )
         ctx.update(_plan_context(request, report, plan, refused or Refused()))
         ctx["verdict"] = plan_reads.verdict_view(assessment, report.result)

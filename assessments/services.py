@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import edits
+from assessments.benchmark_tasks import refresh_peer_benchmarks
 from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from assessments.periods import Quarter
 from assessments.team_answers import team_answers
@@ -274,6 +275,7 @@ def assessment_submit(
     locked._history_user = user  # the audit trail names who submitted, request or not
     locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     model_version_mark_in_use(model=model)
+    transaction.on_commit(refresh_peer_benchmarks.enqueue)  # new totals feed the benchmarks
     return locked
 
 

@@ -15,9 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import (
+    benchmark_data,
     carry_forward,
     imports,
     plan_views,
+    report_summary,
     selectors,
     services,
     team_answers,
@@ -243,27 +245,60 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     size = request.GET.get("size", "a4").lower()
     if size not in pdf.PAGE_SIZES:
         return HttpResponse("size must be a4 or letter.", status=400, content_type="text/plain")
+    assessment = report.assessment
     plan_context = _plan_pdf_context(report)
+    plan = plan_context["plan"]
+    targets = {g.code: g.target for g in plan.goals if g.target is not None}
+    previous_label = report.previous.period.label if report.previous else ""
     radar = svg_radar.radar_svg(
         report.result,
         report.sheet.spec.bands,
         previous=report.previous_result,
-        current_label=report.assessment.period.label,
-        previous_label=report.previous.period.label if report.previous else "",
+        current_label=assessment.period.label,
+        previous_label=previous_label,
         answer_range=report.answer_range,
-        targets={g.code: g.target for g in plan_context["plan"].goals if g.target is not None},
+        targets=targets,
     )
+    names = {g.code: g.name for g in plan.goals}
+    summary = report_summary.executive_summary(
+        report.result,
+        targets=targets,
+        previous=report.previous_result,
+        previous_label=previous_label,
+        theme=plan.theme.name if plan.theme else None,
+        suggested=names.get(plan.suggested_code),
+    )
+    # The trend: this quarter and the submitted ones before it, at most TREND_QUARTERS of them
+    # (two queries however long the history).
+    recent = list(
+        Assessment.objects.filter(team_id=assessment.team_id, status=Assessment.Status.SUBMITTED)
+        .exclude(year__gt=assessment.year)
+        .exclude(year=assessment.year, quarter__gt=assessment.quarter)
+        .select_related("model")
+        .order_by("-year", "-quarter")[: report_summary.TREND_QUARTERS]
+    )
+    summaries = selectors.assessment_summaries(recent)
+    quarters = [
+        report_summary.TrendQuarter(
+            label=a.period.label,
+            totals={dim.code: dim.total for dim in summaries[a.pk].dimensions},
+            overall=summaries[a.pk].overall_total,
+        )
+        for a in reversed(recent)
+    ]
     ctx = {
         **_report_context(report, show_names=_shows_names(request.user, report)),
         "radar_svg": mark_safe(radar),  # built by us from numbers; every label is escaped
         "prepared_by": request.user.get_full_name() or request.user.get_username(),
         "prepared_on": timezone.localdate(),
         **plan_context,
+        **pdf.branding_context(assessment.team.organization),
+        "executive_summary": summary,
+        "trend": report_summary.trend(report.result, quarters),
+        "peer_benchmark": benchmark_data.benchmark_for(assessment, result=report.result),
     }
     response = HttpResponse(pdf.render_report_pdf(ctx, size), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{pdf.report_filename(report.assessment)}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{pdf.report_filename(assessment)}"'
     return response
 
 

@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import re
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from organizations.models import Organization, Team
+from organizations.logos import MAX_HEIGHT, MAX_WIDTH, cleaned_logo_field
+from organizations.models import FirmProfile, Organization, Team
+
+LOGO_HELP = (
+    f"PNG or JPEG, at most 2 MB. Stored re-encoded, at most {MAX_WIDTH} x {MAX_HEIGHT} pixels, "
+    "without metadata."
+)
+LOGO_WIDGET = forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 class TeamInline(admin.TabularInline):
@@ -16,12 +28,29 @@ class TeamInline(admin.TabularInline):
     show_change_link = True
 
 
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ("name", "slug", "consultants", "logo", "benchmark_opt_out")
+        widgets = {"logo": LOGO_WIDGET}
+        help_texts = {"logo": LOGO_HELP}
+
+    def clean_logo(self):
+        return cleaned_logo_field(self.cleaned_data.get("logo"))
+
+
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "slug")
+    form = OrganizationForm
+    list_display = ("name", "slug", "benchmark_opt_out")
+    list_filter = ("benchmark_opt_out",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("consultants",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "consultants")}),
+        ("Branding and benchmarks", {"fields": ("logo", "benchmark_opt_out")}),
+    )
     inlines = (TeamInline,)
 
 
@@ -33,6 +62,36 @@ class TeamAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "organization__name")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("leads",)
+
+
+class FirmProfileForm(forms.ModelForm):
+    class Meta:
+        model = FirmProfile
+        fields = ("name", "logo", "accent_colour", "contact_line")
+        widgets = {"logo": LOGO_WIDGET}
+        help_texts = {"logo": LOGO_HELP}
+
+    def clean_logo(self):
+        return cleaned_logo_field(self.cleaned_data.get("logo"))
+
+    def clean_accent_colour(self) -> str:
+        colour = self.cleaned_data["accent_colour"].strip()
+        if not HEX_COLOUR.match(colour):
+            raise ValidationError(
+                "Give the colour as # and six hex digits, such as #0a4baf.", code="invalid"
+            )
+        return colour.lower()
+
+
+@admin.register(FirmProfile)
+class FirmProfileAdmin(admin.ModelAdmin):
+    """One firm, one profile: adding is offered only while there is none."""
+
+    form = FirmProfileForm
+    list_display = ("name", "accent_colour", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not FirmProfile.objects.exists()
 
 
 # People and groups keep Django's own admin pages, with their change history beside them.

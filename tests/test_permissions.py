@@ -5,13 +5,16 @@ Adding a URL without an entry here fails test_every_url_has_a_matrix_entry.
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, ClientPack
 from assessments.periods import Quarter
 from assessments.plan_services import ActionInput, action_save, theme_choose
 from assessments.services import assessment_start, assessment_submit
@@ -22,7 +25,16 @@ from assessments.team_services import (
     response_submit,
 )
 from catalogue.models import Dimension, Recommendation
+from organizations.logos import logo_reencoded
+from organizations.models import FirmProfile
 from tests.conftest import fill, make_user, questions_of
+
+
+def png_bytes() -> bytes:
+    image = io.BytesIO()
+    Image.new("RGB", (40, 20), "#0a4baf").save(image, "PNG")
+    return image.getvalue()
+
 
 PEOPLE = [
     "anonymous",
@@ -164,6 +176,40 @@ MATRIX = {
         expect(LOGIN, 200, 200, 200, 404, 200),
     ),
     "assessments:import": ("get", lambda d: ["acme"], expect(LOGIN, 404, 404, 200, 404, 200)),
+    # The consultant workspace. A client pack is seen by who asked for it and by those who see
+    # every team of its organization; this one was asked for by Acme's consultant.
+    "assessments:organization": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
+    "assessments:compare": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
+    "assessments:export-xlsx": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
+    "assessments:org-logo": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
+    "assessments:firm-logo": (
+        "get",
+        lambda d: [],
+        expect(LOGIN, 200, 200, 200, 200, 200, staff=200, platform=200, respondent=200),
+    ),
+    "assessments:pack-start": ("get", lambda d: ["acme"], expect(LOGIN, 200, 200, 200, 404, 200)),
+    "assessments:pack-status": (
+        "get",
+        lambda d: [d["pack"].pk],
+        expect(LOGIN, 404, 404, 200, 404, 200),
+    ),
+    "assessments:pack-progress": (
+        "get",
+        lambda d: [d["pack"].pk],
+        expect(LOGIN, 404, 404, 200, 404, 200),
+    ),
+    # Not rendered yet: the download sends the person to the status page.
+    "assessments:pack-download": (
+        "get",
+        lambda d: [d["pack"].pk],
+        expect(LOGIN, 404, 404, 302, 404, 302),
+    ),
+    # Still queued: a retry is refused, back to the status page, nothing queued twice.
+    "assessments:pack-retry": (
+        "post",
+        lambda d: [d["pack"].pk],
+        expect(LOGIN, 404, 404, 302, 404, 302),
+    ),
 }
 
 
@@ -191,7 +237,7 @@ def respondent(db):
 
 
 @pytest.fixture
-def data(model_v0, team_a, lead_a, team_g, respondent):
+def data(model_v0, team_a, lead_a, team_g, respondent, consultant):
     # The submitted quarter: the respondent answered it before the lead submitted.
     submitted, _ = assessment_start(team=team_a, period=Quarter(2026, 3), user=lead_a)
     fill(submitted, 3)
@@ -219,7 +265,18 @@ def data(model_v0, team_a, lead_a, team_g, respondent):
         people_ids=set(),
     )
     recommendation = Recommendation.objects.filter(model=submitted.model, dimension=value).first()
+    # Branding: Acme's logo and the firm's; a client pack of Acme's quarter, still queued.
+    acme = team_a.organization
+    acme.logo = logo_reencoded(SimpleUploadedFile("acme.png", png_bytes()))
+    acme.save()
+    FirmProfile.objects.create(
+        name="Example Advisory", logo=logo_reencoded(SimpleUploadedFile("f.png", png_bytes()))
+    )
+    pack = ClientPack.objects.create(
+        organization=acme, year=2026, quarter=3, requested_by=consultant, teams_total=1
+    )
     return {
+        "pack": pack,
         "submitted": submitted,
         "draft": draft,
         "response": response,

@@ -48,7 +48,7 @@ def demo():
 
     The import is the mid-market team's oldest quarter: its submitter is cleared, as
     import_assessments leaves it."""
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--northwind-only", stdout=io.StringIO())
     imported = (
         Assessment.objects.filter(team__slug="mid-market", status=Assessment.Status.SUBMITTED)
         .order_by("year", "quarter")

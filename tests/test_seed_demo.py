@@ -42,9 +42,11 @@ def empty_catalogue(db):
     MaturityModel.objects.all().delete()
 
 
-def seed() -> str:
+def seed(*args: str) -> str:
+    """Northwind only, unless told otherwise: the workspace's extras have tests of their own
+    (test_seed_demo_workspace.py)."""
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", *(args or ("--northwind-only",)), stdout=out)
     return out.getvalue()
 
 

@@ -6,21 +6,32 @@ disagreed on one question; the lead agreed its score with a reason before submit
 The improvement loop is seeded too: both teams have targets and outcome figures, and the
 enterprise team chose the suggested theme after each earlier quarter, with a short plan of
 actions, so its latest report opens with the verdict on the last theme.
+
+Peer benchmarks have something to show: eight anonymous peer organizations ("Peer organization
+1" to "8", one team each, one submitted quarter in the enterprise team's cohort), and a second
+client, Fabrikam Logistics, with six teams (five submitted both of the last two quarters, one
+only the earlier), run by the demo consultant, with a generated logo; the firm profile is set
+if there is none. The benchmarks are refreshed at the end. `--northwind-only` skips all this.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from assessments.benchmark_tasks import refresh_peer_benchmarks
 from assessments.models import Action, Assessment, DimensionTarget, OutcomeMetrics, Respondent
 from assessments.periods import Quarter
 from assessments.plan import plan_of
@@ -47,7 +58,8 @@ from assessments.team_services import (
     response_submit,
 )
 from catalogue.models import Dimension, MaturityModel, Question
-from organizations.models import Organization, Team
+from organizations.logos import logo_reencoded
+from organizations.models import FirmProfile, Organization, Team
 
 DEMO_PASSWORD = "demo-pass-local-only"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -353,7 +365,17 @@ class Cast:
 
 
 class Command(BaseCommand):
-    help = "Create demo data (Northwind Software, two teams, a year of history). Safe to re-run."
+    help = (
+        "Create demo data (Northwind Software, two teams, a year of history; peer organizations "
+        "and a second client for the consultant workspace). Safe to re-run."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--northwind-only",
+            action="store_true",
+            help="Only Northwind Software: no peer organizations, second client or branding.",
+        )
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
@@ -390,7 +412,24 @@ class Command(BaseCommand):
                 f"{len(loop_outcomes) - written} already there."
             )
         )
+        if not options["northwind_only"]:
+            self._seed_workspace(model, cast, current)
         self._print_logins(cast.logins)
+
+    def _seed_workspace(self, model: MaturityModel, cast: Cast, current: Quarter) -> None:
+        """Peers, the second client and branding, then the benchmarks computed from them."""
+        with transaction.atomic():
+            outcomes = _seed_peers(model, cast, current) + _seed_second_client(model, cast, current)
+            branded = _seed_branding()
+        created = sum(outcomes)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Peer organizations and {SECOND_CLIENT_NAME}: {created} assessments created, "
+                f"{len(outcomes) - created} already there; branding: {branded} written."
+            )
+        )
+        figures = refresh_peer_benchmarks.call()
+        self.stdout.write(self.style.SUCCESS(f"Peer benchmarks: {figures} figures computed."))
 
     def _print_logins(self, logins: list[Login]) -> None:
         rows = [("Username", "Role", "Password")]
@@ -648,3 +687,159 @@ def _seed_metrics(team: Team, period: Quarter, values: dict, cast: Cast) -> bool
         return False
     metrics_save(team=team, period=period, user=cast.lead, values=values)
     return True
+
+
+# --- The consultant workspace: peers for the benchmarks, a second client, branding ----------------
+
+PEER_COUNT = 8
+PEER_TEAM_SLUG = "onboarding"
+# One submitted quarter each, in the enterprise team's cohort (growth, enterprise, high touch):
+# its report shows that cohort; the mid-market team's, with too few peers, all organizations.
+PEER_SCORES = (
+    {"VO": "33323", "CX": "23232", "AO": "22322", "MP": "21212"},
+    {"VO": "44444", "CX": "43434", "AO": "33433", "MP": "33323"},
+    {"VO": "22232", "CX": "33233", "AO": "21222", "MP": "11212"},
+    {"VO": "55454", "CX": "44545", "AO": "44344", "MP": "43434"},
+    {"VO": "34343", "CX": "33333", "AO": "32323", "MP": "22322"},
+    {"VO": "43434", "CX": "34343", "AO": "43343", "MP": "34343"},
+    {"VO": "23232", "CX": "22322", "AO": "33232", "MP": "22221"},
+    {"VO": "45445", "CX": "45454", "AO": "34434", "MP": "33433"},
+)
+
+SECOND_CLIENT_SLUG = "fabrikam"
+SECOND_CLIENT_NAME = "Fabrikam Logistics"
+SECOND_CLIENT_CONTEXT = {
+    "company_stage": Assessment.CompanyStage.GROWTH,
+    "customer_segment": Assessment.CustomerSegment.MID_MARKET,
+    "touch_model": Assessment.TouchModel.MEDIUM,
+    "onboarding_weeks": 6,
+}
+# (slug, name, the quarter before last, last quarter or None when not submitted yet).
+SECOND_CLIENT_TEAMS = (
+    (
+        "emea",
+        "EMEA Onboarding",
+        {"VO": "33333", "CX": "32323", "AO": "22322", "MP": "22212"},
+        {"VO": "43434", "CX": "33333", "AO": "32323", "MP": "22322"},
+    ),
+    (
+        "americas",
+        "Americas Onboarding",
+        {"VO": "44343", "CX": "43434", "AO": "33333", "MP": "33232"},
+        {"VO": "44444", "CX": "44434", "AO": "34343", "MP": "33333"},
+    ),
+    (
+        "apac",
+        "APAC Onboarding",
+        {"VO": "22222", "CX": "21212", "AO": "22221", "MP": "11211"},
+        {"VO": "32322", "CX": "22222", "AO": "22322", "MP": "21212"},
+    ),
+    (
+        "partners",
+        "Partner Onboarding",
+        {"VO": "33232", "CX": "33333", "AO": "44343", "MP": "22222"},
+        {"VO": "33333", "CX": "43433", "AO": "44444", "MP": "32322"},
+    ),
+    (
+        "self-serve",
+        "Self-Serve Activation",
+        {"VO": "23232", "CX": "22222", "AO": "11212", "MP": "33333"},
+        {"VO": "33232", "CX": "32322", "AO": "21222", "MP": "43434"},
+    ),
+    (
+        "strategic",
+        "Strategic Accounts",
+        {"VO": "45454", "CX": "44444", "AO": "33434", "MP": "33333"},
+        None,  # not submitted yet: the organization page lists it as missing
+    ),
+)
+
+FIRM_NAME = "Rivera Onboarding Advisory"
+FIRM_CONTACT = "Sam Rivera · sam@rivera-advisory.example"
+FIRM_ACCENT = "#0a4baf"
+SECOND_CLIENT_ACCENT = "#1e7b4d"
+
+
+def _peer_plan(scores: dict[str, str]) -> tuple[TeamPlan, QuarterPlan]:
+    quarter = QuarterPlan(scores=scores)
+    return TeamPlan(PEER_TEAM_SLUG, "Onboarding", ENTERPRISE.context, 20, (quarter,)), quarter
+
+
+def _seed_peers(model: MaturityModel, cast: Cast, current: Quarter) -> list[bool]:
+    """Anonymous peers, entered by the demo admin: an organization and team each, one quarter."""
+    entered_by = dataclasses.replace(cast, lead=_admin())
+    outcomes = []
+    for number, scores in enumerate(PEER_SCORES, start=1):
+        organization, _ = Organization.objects.get_or_create(
+            slug=f"peer-organization-{number}", defaults={"name": f"Peer organization {number}"}
+        )
+        team_plan, quarter_plan = _peer_plan(scores)
+        team, _ = Team.objects.get_or_create(
+            organization=organization, slug=PEER_TEAM_SLUG, defaults={"name": team_plan.name}
+        )
+        outcomes.append(
+            _seed_assessment(
+                team, current.previous(), model, team_plan, quarter_plan, entered_by, submit=True
+            )
+        )
+    return outcomes
+
+
+def _seed_second_client(model: MaturityModel, cast: Cast, current: Quarter) -> list[bool]:
+    """Fabrikam's six teams, assessed in the consultant's workshops: the consultant enters and
+    submits their answers."""
+    organization, _ = Organization.objects.get_or_create(
+        slug=SECOND_CLIENT_SLUG, defaults={"name": SECOND_CLIENT_NAME}
+    )
+    consultant = get_user_model().objects.get(username="consultant")
+    organization.consultants.add(consultant)
+    by_consultant = dataclasses.replace(cast, lead=consultant)
+    earlier, last = _quarters_before(current, 2)
+    outcomes = []
+    for slug, name, before, latest in SECOND_CLIENT_TEAMS:
+        team, _ = Team.objects.get_or_create(
+            organization=organization, slug=slug, defaults={"name": name}
+        )
+        history = tuple(QuarterPlan(scores=s) for s in (before, latest) if s is not None)
+        team_plan = TeamPlan(slug, name, SECOND_CLIENT_CONTEXT, 12, history)
+        for period, quarter_plan in zip((earlier, last), history, strict=False):
+            outcomes.append(
+                _seed_assessment(
+                    team, period, model, team_plan, quarter_plan, by_consultant, submit=True
+                )
+            )
+    return outcomes
+
+
+def _admin() -> AbstractUser:
+    return get_user_model().objects.get(username="admin")
+
+
+def _seed_branding() -> int:
+    """The firm profile (if there is none yet) and the second client's logo (if it has none):
+    generated PNGs, stored through the same re-encoding as an upload."""
+    written = 0
+    if not FirmProfile.objects.exists():
+        firm = FirmProfile(name=FIRM_NAME, accent_colour=FIRM_ACCENT, contact_line=FIRM_CONTACT)
+        logo = logo_reencoded(ContentFile(_logo_png("RA", FIRM_ACCENT), name="firm.png"))
+        firm.logo.save(logo.name, logo, save=False)
+        firm.save()
+        written += 1
+    client = Organization.objects.get(slug=SECOND_CLIENT_SLUG)
+    if not client.logo:
+        logo = logo_reencoded(ContentFile(_logo_png("FL", SECOND_CLIENT_ACCENT), name="logo.png"))
+        client.logo.save(logo.name, logo, save=True)
+        written += 1
+    return written
+
+
+def _logo_png(initials: str, colour: str) -> bytes:
+    """A plain 240 x 96 logo: a coloured tile with white initials, then a grey bar."""
+    image = Image.new("RGB", (240, 96), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((8, 8, 88, 88), radius=14, fill=colour)
+    draw.text((48, 48), initials, fill="white", anchor="mm", font_size=36)
+    draw.rounded_rectangle((104, 36, 228, 60), radius=8, fill="#adb5bd")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
