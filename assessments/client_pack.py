@@ -38,6 +38,8 @@ from organizations.logos import data_uri
 from organizations.models import FirmProfile, Organization, Team
 
 PACK_LIFETIME = timedelta(days=7)  # then prune_client_packs deletes the file
+# 200 teams render in about 6 minutes on a loaded 2-core machine; far longer means a dead worker.
+STALLED_AFTER = timedelta(minutes=30)
 TREND_QUARTERS = 8
 PDF_VARIANT = "pdf/ua-1"  # tagged: headings, lists and tables reach assistive technology
 
@@ -88,6 +90,14 @@ def is_expired(pack: ClientPack, now=None) -> bool:
     return pack.status == ClientPack.Status.DONE and (
         not pack.file or (pack.expires_at is not None and pack.expires_at <= now)
     )
+
+
+def is_stalled(pack: ClientPack, now=None) -> bool:
+    """Queued or rendering for longer than any pack takes: its worker died or never ran, so
+    it may be queued again."""
+    now = now or timezone.now()
+    in_flight = pack.status in (ClientPack.Status.QUEUED, ClientPack.Status.RUNNING)
+    return in_flight and pack.requested_at <= now - STALLED_AFTER
 
 
 def pack_filename(pack: ClientPack) -> str:

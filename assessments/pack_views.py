@@ -55,6 +55,7 @@ def _status_context(pack: ClientPack) -> dict:
         "pack": pack,
         "expired": client_pack.is_expired(pack),
         "in_flight": pack.status in IN_FLIGHT,
+        "stalled": client_pack.is_stalled(pack),
         "progress": progress_text(pack),
     }
 
@@ -159,7 +160,7 @@ def pack_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pack_retry(request: HttpRequest, pk: int) -> HttpResponse:
     pack = get_object_or_404(client_pack.packs_visible_to(request.user), pk=pk)
-    if pack.status in IN_FLIGHT:
+    if pack.status in IN_FLIGHT and not client_pack.is_stalled(pack):
         messages.info(request, "The pack is already being rendered.")
     elif pack.status == ClientPack.Status.DONE and not client_pack.is_expired(pack):
         messages.info(request, "The pack is ready: download it below.")

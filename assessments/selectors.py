@@ -244,7 +244,8 @@ def _scores_by_assessment(assessments: list[Assessment]) -> dict[int, dict[str, 
 def assessment_summaries(assessments: list[Assessment]) -> dict[int, AssessmentSummary]:
     """Totals and bands for many assessments (select_related("model") on the way in)."""
     scores = _scores_by_assessment(assessments)
-    specs = {a.model_id: model_spec(model_structure(a.model)) for a in assessments}
+    models = {a.model_id: a.model for a in assessments}  # a version's spec is built once
+    specs = {model_id: model_spec(model_structure(model)) for model_id, model in models.items()}
     summaries = {}
     for assessment in assessments:
         assessment_progress = progress(specs[assessment.model_id], scores[assessment.pk])

@@ -136,7 +136,7 @@ def main() -> None:
     options = {} if args.variant == "none" else {"pdf_variant": args.variant, "pdf_tags": True}
     layout_start = time.perf_counter()
     content = HTML(
-        string=html, base_url=pdf.BASE_URL, url_fetcher=client_pack.pack_fetcher
+        string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.embedded_image_or_static_fetcher
     ).write_pdf(**options)
     finished = time.perf_counter()
     from io import BytesIO

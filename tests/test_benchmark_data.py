@@ -313,6 +313,22 @@ def test_the_json_export_carries_no_peer_name_or_total(lead_client, own):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Secret Peer Co" not in body and "Hidden Team" not in body
+    peers = response.json()["peer_benchmark"]
+    assert peers["description"] == "6 growth-stage, SMB, low-touch organizations"
+    assert peers["dimensions"]["VO"] == {
+        "lower_quartile": "11.25",
+        "median": "17.50",
+        "upper_quartile": "23.75",
+    }
+
+
+def test_the_json_export_has_no_peer_figures_with_four_peers(lead_client, own):
+    for n in range(4):
+        add_peer(n)
+    peer_benchmarks_refresh()
+    response = lead_client.get(reverse("assessments:export-json", args=[own.pk]))
+    assert response.json()["peer_benchmark"] is None
+    assert "Secret Peer Co" not in response.content.decode()
 
 
 def test_an_opted_out_organizations_page_says_only_that_benchmarks_are_off(lead_client, own, acme):

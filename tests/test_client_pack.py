@@ -528,3 +528,25 @@ def test_the_database_worker_renders_a_queued_pack(client, model_v0_tx):
     queued.refresh_from_db()
     assert queued.status == "SUCCESSFUL"
     assert pdf_of(pack).pages
+
+
+def test_a_pack_stuck_in_the_queue_can_be_queued_again_after_half_an_hour(
+    client, quarters, consultant, acme
+):
+    pack = ClientPack.objects.create(
+        organization=acme, year=Q3.year, quarter=Q3.quarter, requested_by=consultant
+    )
+    client.force_login(consultant)
+    status_url = reverse("assessments:pack-status", args=[pack.pk])
+    retry_url = reverse("assessments:pack-retry", args=[pack.pk])
+
+    assert "pack-stalled" not in client.get(status_url).content.decode()
+    client.post(retry_url)
+    assert ClientPack.objects.get(pk=pack.pk).task_id == ""  # fresh: not queued twice
+
+    ClientPack.objects.filter(pk=pack.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(minutes=31)
+    )
+    assert "Queue it again" in client.get(status_url).content.decode()
+    client.post(retry_url)
+    assert ClientPack.objects.get(pk=pack.pk).task_id != ""

@@ -73,10 +73,10 @@ def signed(change: Decimal) -> str:
 
 def metrics_row(figures: dict[str, str]) -> list[str]:
     """The team page's figures table row: every metric's column, "—" where none was recorded,
-    CSAT with its two decimals."""
+    each figure as entered (CSAT 3.8, not 3.80)."""
     shown = {
         "Time to value (days)": figures["Time to value (days)"],
-        "Onboarding CSAT (1-5)": f"{Decimal(figures['Onboarding CSAT (1-5)']):.2f}",
+        "Onboarding CSAT (1-5)": figures["Onboarding CSAT (1-5)"],
         "Customers onboarded": figures["Customers onboarded"],
     }
     columns = (
