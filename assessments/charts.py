@@ -78,7 +78,12 @@ def radar_figure(
     if previous is not None:
         data.append(_scores_trace(previous, previous_label, PREVIOUS_COLOUR, fill=False))
     data.append(_scores_trace(current, current_label, CURRENT_COLOUR, fill=True))
-    layout = {
+    return {"data": data, "layout": _radar_layout(names, bands, top)}
+
+
+def _radar_layout(names: list[str], bands, top: int) -> dict:
+    """The polar layout every radar shares: band thresholds as rings, first axis at the top."""
+    return {
         "polar": {
             "radialaxis": {"range": [0, top], "tickvals": [0, *band_thresholds(bands), top]},
             "angularaxis": {
@@ -95,7 +100,6 @@ def radar_figure(
         "margin": {"l": 115, "r": 95, "t": 50, "b": 40},
         "font": FONT,
     }
-    return {"data": data, "layout": layout}
 
 
 def _wrapped(label: str, width: int = 18) -> str:
@@ -340,20 +344,4 @@ def compare_radar_figure(
                 + "</extra>",
             }
         )
-    layout = {
-        "polar": {
-            "radialaxis": {"range": [0, top], "tickvals": [0, *band_thresholds(bands), top]},
-            "angularaxis": {
-                "rotation": 90,
-                "direction": "clockwise",
-                "tickmode": "array",
-                "tickvals": names,
-                "ticktext": [_wrapped(name) for name in names],
-            },
-        },
-        "showlegend": True,
-        "legend": {"orientation": "h", "y": -0.15},
-        "margin": {"l": 115, "r": 95, "t": 50, "b": 40},
-        "font": FONT,
-    }
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": _radar_layout(names, bands, top)}
