@@ -338,9 +338,6 @@ def assessment_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     document = json_format.assessment_document(
         sheet, team_answers.team_answers(sheet.assessment), names=manages
     )
-    if sheet.assessment.is_submitted:  # cohort figures only, or null: never a peer's own
-        peers = benchmark_data.benchmark_for(sheet.assessment, result=sheet.result)
-        document["peer_benchmark"] = peers.document()
     response = JsonResponse(document, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = (
         f'attachment; filename="{_export_name(sheet.assessment)}.json"'

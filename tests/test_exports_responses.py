@@ -323,6 +323,7 @@ def test_json_lists_the_counted_respondents_and_each_answers_spread(client, cons
         "respondents",
         "answers",
         "plan",  # the improvement loop's (tests/test_plan_verdict_and_exports.py)
+        "peer_benchmark",  # cohort figures or null (tests/test_benchmark_data.py)
     ]
     assert [a["question"] for a in document["answers"]] == CODES
 

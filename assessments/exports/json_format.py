@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from assessments import plan as plan_reads
+from assessments.benchmark_data import benchmark_for
 from assessments.models import Action, Assessment
 from assessments.plan_services import METRIC_RULES
 from assessments.selectors import AssessmentSheet, respondent_export_id
@@ -52,6 +53,10 @@ def assessment_document(
             for item in row.items
         ],
         "plan": plan_document(assessment),
+        # Cohort figures only (or null): never another organization's name or scores.
+        "peer_benchmark": (
+            benchmark_for(assessment, result=result).document() if assessment.is_submitted else None
+        ),
     }
 
 
