@@ -130,7 +130,7 @@ def test_characters_a_workbook_cannot_hold_do_not_break_the_export(client, data,
     from assessments.models import Answer
 
     Answer.objects.filter(assessment=data["latest"], question__code="MP-2").update(
-        note="pasted\x0bfrom\x00Word"
+        note="pasted\x0bfrom\x1fWord"  # both illegal in a workbook; NUL cannot be stored
     )
     sheet = workbook_of(export(client, consultant))["Scores"]
     assert any(c.value == "pasted from Word" for c in sheet["H"])
