@@ -61,10 +61,11 @@ $(VENV)/.installed: pyproject.toml
 # or when `npm ls` finds node_modules incomplete (say, a fresh clone or a deleted package).
 assets: node_modules/.installed
 
-node_modules/.installed: package.json package-lock.json $(shell npm ls --all >/dev/null 2>&1 || echo FORCE)
+node_modules/.installed: package.json package-lock.json scripts/build-plotly.mjs $(shell npm ls --all >/dev/null 2>&1 || echo FORCE)
 	@command -v npm >/dev/null || { echo "npm is needed to install node_modules (the front-end" \
 		"assets and axe-core for the browser tests). Debian: apt-get install npm" >&2; exit 1; }
 	npm ci --no-audit --no-fund
+	npm run build:plotly  # plotly.js with only the trace types the app draws (esbuild)
 	touch $@
 
 FORCE:

@@ -1,7 +1,10 @@
-"""Plotly figures built from scoring results, as plain figure dicts that plotly.js draws.
+"""Plotly figures built from scoring results, as plain figure dicts that plotly.js draws: the
+team page's trends and the compare page's overlaid radars. The report's radar is SVG drawn on
+the server (assessments/exports/svg_radar.py), with the colours and labels defined here.
 
 The dicts follow plotly's figure schema (tests validate them with plotly.graph_objects);
-building them directly skips graph_objects' per-attribute validation on every request.
+building them directly skips graph_objects' per-attribute validation on every request. Their
+trace types must be in the plotly.js bundle (scripts/build-plotly.mjs: scatter, scatterpolar).
 """
 
 from __future__ import annotations
@@ -9,17 +12,11 @@ from __future__ import annotations
 from catalogue.scoring import BandRule, ScoreResult
 
 CURRENT_COLOUR = "#0a4baf"
-PREVIOUS_COLOUR = "#6c757d"
-RANGE_COLOUR = "#7a4fb0"
-RANGE_FILL = "rgba(122, 79, 176, 0.15)"
 PEER_COLOUR = "#1e7b4d"
-PEER_FILL = "rgba(30, 123, 77, 0.12)"
 PEER_LOWER_LABEL = "Peers: lower quartile"
 PEER_UPPER_LABEL = "Peers: upper quartile"
 TARGET_COLOUR = "#a14a00"
 TARGET_LABEL = "Target"
-HIGHEST_LABEL = "Highest answer"
-LOWEST_LABEL = "Lowest answer"
 FONT = {"family": "DejaVu Sans, Arial, sans-serif"}
 BAND_FILLS = {
     "critical": "rgba(176, 42, 55, 0.10)",
@@ -35,50 +32,6 @@ def band_thresholds(bands: tuple[BandRule, ...] | list[BandRule]) -> list[int]:
 
 def _closed(values: list) -> list:
     return [*values, values[0]]
-
-
-def radar_figure(
-    current: ScoreResult,
-    bands: tuple[BandRule, ...],
-    previous: ScoreResult | None = None,
-    current_label: str = "This quarter",
-    previous_label: str = "Previous quarter",
-    answer_range: dict[str, tuple[int, int]] | None = None,
-    targets: dict[str, int] | None = None,
-    benchmark: dict[str, tuple] | None = None,
-) -> dict:
-    """One axis per dimension, 0 to the dimension maximum, band thresholds drawn as rings.
-
-    `answer_range`, per dimension code the lowest and highest total of the people who
-    answered, is drawn as a light band behind the agreed line. `targets`, the team's target
-    total per dimension code, is drawn as a dashed ring (a gap where a dimension has none).
-    `benchmark`, per dimension code the peer cohort's (lower quartile, upper quartile), is
-    drawn as a shaded band between the two (a gap where a dimension has none)."""
-    names = [dim.name for dim in current.dimensions]
-    top = max(dim.max_total for dim in current.dimensions)
-    data = [
-        {
-            "type": "scatterpolar",
-            "r": [threshold] * (len(names) + 1),
-            "theta": _closed(names),
-            "mode": "lines",
-            "line": {"color": "#adb5bd", "dash": "dot", "width": 1},
-            "name": f"Band threshold {threshold}",
-            "hoverinfo": "skip",
-            "showlegend": False,
-        }
-        for threshold in band_thresholds(bands)
-    ]
-    if benchmark:
-        data.extend(_benchmark_traces(current, benchmark))
-    if answer_range:
-        data.extend(_range_traces(current, answer_range))
-    if targets:
-        data.append(_target_trace(current, targets))
-    if previous is not None:
-        data.append(_scores_trace(previous, previous_label, PREVIOUS_COLOUR, fill=False))
-    data.append(_scores_trace(current, current_label, CURRENT_COLOUR, fill=True))
-    return {"data": data, "layout": _radar_layout(names, bands, top)}
 
 
 def _radar_layout(names: list[str], bands, top: int) -> dict:
@@ -110,86 +63,6 @@ def _wrapped(label: str, width: int = 18) -> str:
         else:
             lines.append(word)
     return "<br>".join(lines)
-
-
-def _scores_trace(result: ScoreResult, label: str, colour: str, *, fill: bool) -> dict:
-    dims = result.dimensions
-    return {
-        "type": "scatterpolar",
-        "r": _closed([dim.total for dim in dims]),
-        "theta": _closed([dim.name for dim in dims]),
-        "customdata": _closed([[dim.max_total, dim.band.label] for dim in dims]),
-        "name": label,
-        "mode": "lines+markers",
-        "fill": "toself" if fill else "none",
-        "line": {"color": colour, "width": 2, "dash": "solid" if fill else "dash"},
-        "hovertemplate": "%{theta}: %{r} / %{customdata[0]}<br>%{customdata[1]}<extra>"
-        + label
-        + "</extra>",
-    }
-
-
-def _target_trace(current: ScoreResult, targets: dict[str, int]) -> dict:
-    return {
-        "type": "scatterpolar",
-        # None leaves a gap: a dimension without a target has no point on the ring.
-        "r": _closed([targets.get(dim.code) for dim in current.dimensions]),
-        "theta": _closed([dim.name for dim in current.dimensions]),
-        "name": TARGET_LABEL,
-        "mode": "lines+markers",
-        "fill": "none",
-        "line": {"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
-        "marker": {"symbol": "diamond", "size": 7},
-        "hovertemplate": "%{theta}: target %{r}<extra>" + TARGET_LABEL + "</extra>",
-    }
-
-
-def _range_traces(current: ScoreResult, answer_range: dict[str, tuple[int, int]]) -> list[dict]:
-    """The lowest totals' outline, then the highest's, filled down to the lowest ("tonext"
-    fills between two closed lines when one encloses the other, as highest does lowest)."""
-    names = _closed([dim.name for dim in current.dimensions])
-    traces = []
-    for label, which, fill in ((LOWEST_LABEL, 0, "none"), (HIGHEST_LABEL, 1, "tonext")):
-        traces.append(
-            {
-                "type": "scatterpolar",
-                "r": _closed([answer_range[dim.code][which] for dim in current.dimensions]),
-                "theta": names,
-                "name": label,
-                "mode": "lines",
-                "fill": fill,
-                "fillcolor": RANGE_FILL,
-                "line": {"color": RANGE_COLOUR, "width": 1.5, "dash": "dot"},
-                "hovertemplate": "%{theta}: %{r}<extra>" + label + "</extra>",
-            }
-        )
-    return traces
-
-
-def _benchmark_traces(current: ScoreResult, benchmark: dict[str, tuple]) -> list[dict]:
-    """The peers' lower quartiles as a line, then the upper quartiles filled down to it, as
-    _range_traces does for the answer range. Decimals become floats: plotly wants numbers."""
-    names = _closed([dim.name for dim in current.dimensions])
-    traces = []
-    for label, which, fill in ((PEER_LOWER_LABEL, 0, "none"), (PEER_UPPER_LABEL, 1, "tonext")):
-        values = [
-            float(benchmark[dim.code][which]) if dim.code in benchmark else None
-            for dim in current.dimensions
-        ]
-        traces.append(
-            {
-                "type": "scatterpolar",
-                "r": _closed(values),
-                "theta": names,
-                "name": label,
-                "mode": "lines",
-                "fill": fill,
-                "fillcolor": PEER_FILL,
-                "line": {"color": PEER_COLOUR, "width": 1, "dash": "dot"},
-                "hovertemplate": "%{theta}: %{r}<extra>" + label + "</extra>",
-            }
-        )
-    return traces
 
 
 def history_figures(history, targets: dict[str, int | None] | None = None) -> list[dict]:

@@ -19,8 +19,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments import benchmark_data, charts, improvement, plan_services, selectors, team_answers
+from assessments import benchmark_data, improvement, plan_services, selectors, team_answers
 from assessments import plan as plan_reads
+from assessments.exports import svg_radar
 from assessments.models import Action
 from assessments.plan_forms import ActionForm, ThemeForm
 from assessments.plan_services import ActionInput, PlanError
@@ -123,18 +124,37 @@ def evidence_hints(report: Report) -> list[EvidenceHint]:
 
 def report_page(request: HttpRequest, report: Report, *, refused: Refused | None = None):
     """The report page: 200, or 400 with a refused plan form showing its problems."""
+    ctx = report_context(request, report, refused=refused)
+    status = 200 if refused is None else 400
+    return render(request, "assessments/report.html", ctx, status=status)
+
+
+def report_context(
+    request: HttpRequest,
+    report: Report,
+    *,
+    refused: Refused | None = None,
+    manages: bool | None = None,
+) -> dict:
+    """What report.html renders. `manages`: whether the user may change the plan (and see
+    names), when the caller knows already (report_cache keys the page by it)."""
     # views imports this module; its context builders are shared with the PDF.
     from assessments.views import _report_context, _shows_names
 
     assessment = report.assessment
-    ctx = _report_context(report, show_names=_shows_names(request.user, report))
+    if manages is None:
+        show_names = _shows_names(request.user, report)
+    else:
+        show_names = manages and report.team is not None and not assessment.anonymous_responses
+    ctx = _report_context(report, show_names=show_names)
     if report.result is not None and assessment.is_submitted:
         structure = {dim.pk: dim for dim in report.sheet.dimensions}
         if assessment.theme_dimension_id in structure:  # loaded already: no query for it
             assessment.theme_dimension = structure[assessment.theme_dimension_id]
         plan = plan_reads.plan_of(assessment, report.result)
         ctx["peer_benchmark"] = benchmark_data.benchmark_for(assessment, result=report.result)
-        ctx["radar_figure"] = charts.radar_figure(
+        # Inline SVG: the page loads no charting script (issue 14).
+        ctx["radar"] = svg_radar.page_radar(
             report.result,
             report.sheet.spec.bands,
             previous=report.previous_result,
@@ -144,17 +164,19 @@ def report_page(request: HttpRequest, report: Report, *, refused: Refused | None
             targets={g.code: g.target for g in plan.goals if g.target is not None},
             benchmark=ctx["peer_benchmark"].band,
         )
-        ctx.update(_plan_context(request, report, plan, refused or Refused()))
+        ctx.update(_plan_context(request, report, plan, refused or Refused(), manages))
         ctx["verdict"] = plan_reads.verdict_view(assessment, report.result)
     elif not assessment.is_submitted:
         ctx["team"] = team_answers.team_answers(assessment)  # who has answered so far
-    status = 200 if refused is None else 400
-    return render(request, "assessments/report.html", ctx, status=status)
+    return ctx
 
 
-def _plan_context(request: HttpRequest, report: Report, plan, refused: Refused) -> dict:
+def _plan_context(
+    request: HttpRequest, report: Report, plan, refused: Refused, manages: bool | None
+) -> dict:
     assessment = report.assessment
-    manages = scope.teams_visible_to(request.user).filter(pk=assessment.team_id).exists()
+    if manages is None:
+        manages = scope.teams_visible_to(request.user).filter(pk=assessment.team_id).exists()
     team_page = reverse("assessments:team", args=[assessment.team_id])
     adopted = {action.recommendation_id for action in plan.actions}
     dims = {dim.code: dim for dim in report.result.dimensions}

@@ -233,9 +233,11 @@ def _scores_by_assessment(assessments: list[Assessment]) -> dict[int, dict[str, 
     for model in {a.model_id: a.model for a in assessments}.values():
         codes.update(question_codes_by_id(model_structure(model)))
     scores: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = Answer.objects.filter(
-        assessment__in=[a.pk for a in assessments], score__isnull=False
-    ).values_list("assessment_id", "question_id", "score")
+    rows = (
+        Answer.objects.filter(assessment__in=[a.pk for a in assessments], score__isnull=False)
+        .order_by()  # Answer's default ordering joins two tables to sort what a dict forgets
+        .values_list("assessment_id", "question_id", "score")
+    )
     for assessment_id, question_id, score in rows:
         scores[assessment_id][codes[question_id]] = score
     return scores
@@ -254,8 +256,15 @@ def assessment_summaries(assessments: list[Assessment]) -> dict[int, AssessmentS
     return summaries
 
 
+# What the dashboard's cards show of an assessment (period, status, links) and what scoring it
+# needs (model_structure reads the version's structure_version). Reading any other field of these
+# assessments costs a query each.
+DASHBOARD_FIELDS = ("team_id", "year", "quarter", "status", "model__structure_version")
+
+
 def recent_assessments_by_team(teams: list[Team]) -> dict[int, list[AssessmentSummary]]:
-    """Each team's latest quarters; the database keeps only those rows, however long the history."""
+    """Each team's latest quarters; the database keeps only those rows, however long the history.
+    The assessments carry only DASHBOARD_FIELDS."""
     newest_first = Window(
         RowNumber(), partition_by=F("team_id"), order_by=[F("year").desc(), F("quarter").desc()]
     )
@@ -264,6 +273,7 @@ def recent_assessments_by_team(teams: list[Team]) -> dict[int, list[AssessmentSu
         .annotate(recency=newest_first)
         .filter(recency__lte=DASHBOARD_QUARTERS)
         .select_related("model")
+        .only(*DASHBOARD_FIELDS)
         .order_by("team_id", "-year", "-quarter")
     )
     summaries = assessment_summaries(assessments)

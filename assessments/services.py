@@ -118,7 +118,7 @@ def answers_save(
     shown: dict[Question, tuple[object, object]] | None = None,
     confirmed: Collection[Question] = (),
 ) -> None:
-    """Save each answer on its own row; None leaves that part of the answer as it was.
+    """Save a step's answers; None leaves that part of the answer as it was.
 
     `shown` holds, per question, the (score, note) the person's page showed (edits.UNKNOWN where
     it did not say). If any part being written was changed by someone else since then, nothing
@@ -127,6 +127,7 @@ def answers_save(
     a score nor a note is removed.
     Writing a score or note confirms an answer carried from an earlier quarter; so does
     naming its question in `confirmed` (the lead checked that step's carried answers).
+    A fixed number of queries, however many answers: one upsert and the audit trail's rows.
     """
     locked = _lock_draft(assessment)
     _write_answers(
@@ -135,24 +136,33 @@ def answers_save(
         new_row=lambda question: Answer(assessment=locked, question=question),
         answers=answers,
         shown=shown,
+        confirmed=confirmed,
     )
-    if confirmed:
-        # One by one, so the audit trail records each confirmation.
-        for answer in locked.answers.filter(question__in=list(confirmed)).exclude(carried_from=""):
-            answer.carried_from = ""
-            answer.save(update_fields=["carried_from"])
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
 
 
-def _write_answers(model_id, *, existing, new_row, answers, shown) -> None:
-    """Check, then write each answer of a sheet: the assessment's own or one response's."""
+def _write_answers(
+    model_id, *, existing, new_row, answers, shown, confirmed: Collection[Question] = ()
+) -> None:
+    """Check, then write the answers of a sheet: the assessment's own or one response's.
+
+    `existing` is the sheet's related manager (assessment.answers, respondent.answers). Every
+    new or changed row goes to the database in one upsert; for Answer, the audit trail
+    (django-simple-history) gets one row per created or changed answer, naming the request's
+    user as a save() would. `confirmed` (Answer only): carried answers the person confirmed.
+    """
     for question, (score, _note) in answers.items():
         if question.dimension.model_id != model_id:
             raise AssessmentError(f"{question.code} is not part of this model version.")
         if score is not None and not MIN_SCORE <= score <= MAX_SCORE:
             raise AssessmentError(f"The score for {question.code} must be from 1 to 5.")
-    rows = {a.question_id: a for a in existing.filter(question__in=list(answers))}
+    model = existing.model
+    carries = any(field.name == "carried_from" for field in model._meta.concrete_fields)
+    rows = {
+        a.question_id: a for a in existing.filter(question__in=[*answers, *confirmed]).order_by()
+    }
     _refuse_conflicts(_answer_edits(answers, shown or {}, rows))
+    created, changed, removed = [], [], []
     for question, (score, note) in answers.items():
         answer = rows.get(question.pk) or new_row(question)
         before = (answer.score, answer.note, getattr(answer, "carried_from", ""))
@@ -160,7 +170,7 @@ def _write_answers(model_id, *, existing, new_row, answers, shown) -> None:
             answer.score = score
         if note is not None:
             answer.note = note
-        if (score is not None or note is not None) and hasattr(answer, "carried_from"):
+        if (score is not None or note is not None) and carries:
             answer.carried_from = ""  # touched: no longer an unconfirmed carried answer
         if (
             answer.score is None
@@ -168,18 +178,49 @@ def _write_answers(model_id, *, existing, new_row, answers, shown) -> None:
             and getattr(answer, "agreed_score", None) is None
         ):
             if answer.pk:
-                answer.delete()
+                removed.append(answer)
             continue
-        if (
-            answer.pk is None
-            or (
-                answer.score,
-                answer.note,
-                getattr(answer, "carried_from", ""),
-            )
-            != before
-        ):
-            answer.save()
+        if answer.pk is None:
+            created.append(answer)
+        elif (answer.score, answer.note, getattr(answer, "carried_from", "")) != before:
+            changed.append(answer)
+    if carries:
+        pending = {answer.question_id for answer in (*created, *changed, *removed)}
+        for question in confirmed:
+            answer = rows.get(question.pk)
+            if answer is not None and answer.carried_from and question.pk not in pending:
+                answer.carried_from = ""
+                changed.append(answer)
+    for answer in removed:
+        answer.delete()  # rare (a note cleared on an unscored answer); the trail records it
+    if not created and not changed:
+        return
+    owner = existing.field.name  # "assessment" or "respondent"
+    written = ["score", "note", *(["carried_from"] if carries else [])]
+    # The changed rows go in as new objects without a primary key, so the conflict on
+    # (owner, question) is the only one the database meets; it updates only `written`.
+    model.objects.bulk_create(
+        [
+            *created,
+            *(
+                model(
+                    **{f"{owner}_id": getattr(a, f"{owner}_id"), "question_id": a.question_id},
+                    **{field: getattr(a, field) for field in written},
+                )
+                for a in changed
+            ),
+        ],
+        update_conflicts=True,
+        unique_fields=[owner, "question"],
+        update_fields=written,
+    )
+    history = getattr(model, "history", None)
+    if history is not None:
+        # bulk_create gave the created answers their ids (RETURNING: SQLite 3.35+, PostgreSQL).
+        if created:
+            history.bulk_history_create(created)
+        if changed:
+            history.bulk_history_create(changed, update=True)
 
 
 def _answer_edits(answers, shown, existing) -> list[edits.FieldEdit]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,6 +21,7 @@ from assessments import (
     carry_forward,
     imports,
     plan_views,
+    report_cache,
     report_summary,
     selectors,
     services,
@@ -61,22 +64,53 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
     teams_on_page = list(page.object_list)
     history = selectors.recent_assessments_by_team(teams_on_page)
-    organizations_on_page = {team.organization_id for team in teams_on_page}
+    consulted_ids = set(
+        scope.organizations_consulted_by(request.user)
+        .filter(pk__in={team.organization_id for team in teams_on_page})
+        .values_list("pk", flat=True)
+    )
+    # The cards' links: reversed once per URL name, not once per link.
+    team_url = _url_filler("assessments:team", 1)
+    report_url = _url_filler("assessments:report", 1)
+    step_url = _url_filler("assessments:step", 2)
     ctx = {
         "page": page,
         "invitations": list(team_answers.invitations_of(request.user)),
         "respondent_first_step": RESPONDENT_FIRST_STEP,
         "team_rows": [(team, history.get(team.pk, [])) for team in teams_on_page],
+        "new_url": reverse("assessments:new"),
+        "team_urls": {team.pk: team_url(team.pk) for team in teams_on_page},
+        "assessment_urls": {
+            summary.assessment.pk: report_url(summary.assessment.pk)
+            if summary.assessment.is_submitted
+            else step_url(summary.assessment.pk, summary.resume_step)
+            for summaries in history.values()
+            for summary in summaries
+        },
         "current_quarter": Quarter.containing(timezone.localdate()),
-        "is_consultant": scope.is_consultant(request.user)
-        or scope.sees_all_organizations(request.user),
-        "consulted_ids": set(
-            scope.organizations_consulted_by(request.user)
-            .filter(pk__in=organizations_on_page)
-            .values_list("pk", flat=True)
-        ),
+        # Consulting an organization on the page answers it without another query.
+        "is_consultant": bool(consulted_ids)
+        or scope.sees_all_organizations(request.user)
+        or scope.is_consultant(request.user),
+        "consulted_ids": consulted_ids,
     }
     return render(request, "assessments/dashboard.html", ctx)
+
+
+_PLACEHOLDER = "9876543210"  # an id no URL of ours holds
+
+
+def _url_filler(name: str, arity: int) -> Callable[..., str]:
+    """reverse(name, args=ids) for many integer ids at the cost of one reverse(): reversed once
+    with placeholders, then filled in (integers need no quoting)."""
+    parts = reverse(name, args=[_PLACEHOLDER] * arity).split(_PLACEHOLDER)
+    if len(parts) != arity + 1:
+        raise ValueError(f"{name} does not take {arity} integer arguments.")
+
+    def fill(*ids: int) -> str:
+        return parts[0] + "".join(f"{int(i)}{rest}" for i, rest in zip(ids, parts[1:], strict=True))
+
+    return fill
 
 
 @login_required
@@ -163,15 +197,32 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
             seen_responses=_seen_responses(request.POST.get("responses_seen")),
         )
     except services.AlreadySubmitted:
-        messages.info(request, "This assessment had already been submitted.")
+        # Most often a second click (or a resent form) after the first one went through.
+        messages.info(request, _already_submitted(assessment, request.user))
     except services.AssessmentError as refused:
-        messages.error(request, str(refused))
+        # Missing answers are listed, and focused, in the review's error summary; any other
+        # reason is said here.
+        if not selectors.assessment_sheet(assessment).missing:
+            messages.error(request, str(refused))
         review_step = WizardSteps(assessment.model.dimensions.count()).review
         review = reverse("assessments:step", kwargs={"pk": pk, "step": review_step})
-        return redirect(review)
+        return redirect(f"{review}?submit=refused")
     else:
         messages.success(request, "Submitted. Here is your report.")
     return redirect("assessments:report", pk=assessment.pk)
+
+
+def _already_submitted(assessment: Assessment, user) -> str:
+    assessment.refresh_from_db(fields=["submitted_by", "submitted_at"])
+    when = timezone.localtime(assessment.submitted_at).strftime("%-d %b %Y at %H:%M")
+    if assessment.submitted_by_id == user.pk:
+        return f"This assessment has already been submitted, by you on {when}. Here is its report."
+    by = assessment.submitted_by
+    named = f" by {by.get_full_name() or by.get_username()}" if by else ""
+    return (
+        f"This assessment has already been submitted,{named} on {when}; nothing was changed. "
+        "Here is its report."
+    )
 
 
 def _seen_responses(value: str | None) -> list[int] | None:
@@ -186,7 +237,21 @@ def _seen_responses(value: str | None) -> list[int] | None:
 @require_GET
 def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     # Put together with the plan, whose refused forms show on the same page.
-    return plan_views.report_page(request, build_report(_readable_report(request, pk)))
+    assessment = _readable_report(request, pk)
+    if not assessment.is_submitted:  # a draft changes with every answer: never cached
+        return plan_views.report_page(request, build_report(assessment))
+    version = report_cache.report_version(assessment, request.user)
+    variant = report_cache.page_variant(request, version)
+    if (unchanged := report_cache.not_modified(request, variant)) is not None:
+        return unchanged
+    html = report_cache.cached_page(
+        request,
+        variant,
+        lambda: plan_views.report_context(
+            request, build_report(assessment), manages=version.manages
+        ),
+    )
+    return report_cache.with_validators(HttpResponse(html), variant)
 
 
 def _shows_names(user, report: Report) -> bool:
@@ -238,13 +303,39 @@ def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report = build_report(_readable_report(request, pk))
-    if report.result is None or not report.assessment.is_submitted:
+    assessment = _readable_report(request, pk)
+    if not assessment.is_submitted:
         messages.info(request, "The PDF is ready once the assessment is submitted.")
         return redirect("assessments:report", pk=pk)
     size = request.GET.get("size", "a4").lower()
     if size not in pdf.PAGE_SIZES:
         return HttpResponse("size must be a4 or letter.", status=400, content_type="text/plain")
+    version = report_cache.report_version(assessment, request.user)
+    prepared_by = request.user.get_full_name() or request.user.get_username()
+    variant, prepared_on = report_cache.pdf_variant(
+        version, show_names=version.shows_names, prepared_by=prepared_by, size=size
+    )
+    if (unchanged := report_cache.not_modified(request, variant)) is not None:
+        return unchanged
+    body = report_cache.cached_pdf(
+        variant,
+        lambda: _report_pdf(
+            build_report(assessment),
+            size=size,
+            show_names=version.shows_names,
+            prepared_by=prepared_by,
+            prepared_on=prepared_on,
+        ),
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf.report_filename(assessment)}"'
+    return report_cache.with_validators(response, variant)
+
+
+def _report_pdf(
+    report: Report, *, size: str, show_names: bool, prepared_by: str, prepared_on
+) -> bytes:
+    """The PDF of a submitted assessment's report, as the person asking gets it."""
     assessment = report.assessment
     plan_context = _plan_pdf_context(report)
     plan = plan_context["plan"]
@@ -287,19 +378,17 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         for a in reversed(recent)
     ]
     ctx = {
-        **_report_context(report, show_names=_shows_names(request.user, report)),
+        **_report_context(report, show_names=show_names),
         "radar_svg": mark_safe(radar),  # built by us from numbers; every label is escaped
-        "prepared_by": request.user.get_full_name() or request.user.get_username(),
-        "prepared_on": timezone.localdate(),
+        "prepared_by": prepared_by,
+        "prepared_on": prepared_on,
         **plan_context,
         **pdf.branding_context(assessment.team.organization),
         "executive_summary": summary,
         "trend": report_summary.trend(report.result, quarters),
         "peer_benchmark": benchmark_data.benchmark_for(assessment, result=report.result),
     }
-    response = HttpResponse(pdf.render_report_pdf(ctx, size), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf.report_filename(assessment)}"'
-    return response
+    return pdf.render_report_pdf(ctx, size)
 
 
 def _plan_pdf_context(report: Report) -> dict:

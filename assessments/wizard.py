@@ -18,6 +18,30 @@ RESPONDENT_FIRST_STEP = _FIRST_DIMENSION_STEP
 
 
 @dataclass(frozen=True)
+class StepEntry:
+    """A step in the wizard's step list; a dimension step knows how many of its questions are
+    answered, so the list can mark the steps still to finish."""
+
+    number: int
+    position: int  # as this person sees it: 1 for their first step
+    title: str
+    answered: int | None = None
+    size: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.size is not None and self.answered == self.size
+
+
+def answered_percent(answered: int, total: int) -> int:
+    """How much of the questionnaire is answered, for the progress bar (never 100 too early)."""
+    if total <= 0:
+        return 0
+    percent = round(100 * answered / total)
+    return 99 if percent == 100 and answered < total else percent
+
+
+@dataclass(frozen=True)
 class WizardSteps:
     dimension_count: int
     respondent: bool = False  # an invited person answering on their own
@@ -80,10 +104,6 @@ class WizardSteps:
         """The step's number as this person sees it (1 for their first step)."""
         return sum(1 for shown in self.shown() if shown <= step)
 
-    def percent_done(self, step: int) -> int:
-        """How far through the wizard a step is, for the progress bar."""
-        return round(100 * self.position(step) / len(self.shown()))
-
     def has_back(self, step: int) -> bool:
         return step > self.first
 
@@ -91,6 +111,15 @@ class WizardSteps:
         names = ["Context", *dimension_names, "Outcome figures", "Review and submit"]
         numbered = enumerate(names, CONTEXT_STEP)
         return [(step, name) for step, name in numbered if self.is_shown(step)]
+
+    def entries(self, dimensions: Sequence[tuple[str, int, int]]) -> list[StepEntry]:
+        """The step list, from each dimension's (name, answered, size) in model order."""
+        counts = {self.for_dimension(i): (a, s) for i, (_n, a, s) in enumerate(dimensions)}
+        titles = self.titles([name for name, _answered, _size in dimensions])
+        return [
+            StepEntry(number, position, title, *counts.get(number, (None, None)))
+            for position, (number, title) in enumerate(titles, 1)
+        ]
 
     def after_save(self, step: int, *, nav: str = "", goto: str = "") -> int:
         """Where a save leads: a step link (goto), back, stay, or on to the next step."""

@@ -34,6 +34,7 @@ from assessments.forms import CONFIRM_FIELD, ContextForm, DimensionForm, shown_n
 from assessments.models import Assessment, Respondent
 from assessments.team_forms import AgreeForm, rebound
 from assessments.team_plan_forms import FiguresForm
+from assessments.wizard import answered_percent
 
 KEPT_POST_SALT = "assessments.wizard.kept-post"
 KEPT_POST_MAX_AGE = 12 * 60 * 60  # a page's token lets its save be kept for half a day
@@ -448,6 +449,11 @@ def _render(
 ):
     steps = sheet.steps
     titles = steps.titles([dim.name for dim in sheet.dimensions])
+    # Progress counts answered questions (saved so far), not steps visited: a review reached
+    # with questions open must not read as done.
+    counts = sheet.progress.dimensions
+    answered_count = sum(dim.answered for dim in counts)
+    question_count = sum(dim.size for dim in counts)
     ctx = {
         "assessment": assessment,
         "sheet": sheet,
@@ -462,7 +468,10 @@ def _render(
         "shown_step": steps.position(step),
         "shown_last": len(titles),
         "back_step": steps.previous(step),
-        "progress": steps.percent_done(step),
+        "progress": answered_percent(answered_count, question_count),
+        "answered_count": answered_count,
+        "question_count": question_count,
+        "step_entries": steps.entries([(dim.name, dim.answered, dim.size) for dim in counts]),
         "form": form,
         "dimension": dimension,
         "conflicts": conflicts or [],

@@ -350,6 +350,11 @@ def main() -> None:
         help="the PDF is measured as a consultant sees it: one request at a time",
     )
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--no-report-cache",
+        action="store_true",
+        help="serve reports and PDFs without the report cache: every request renders afresh",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--setup-team-report", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--setup-plan-report", action="store_true", help=argparse.SUPPRESS)
@@ -366,6 +371,10 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="maturity-bench-"))
     database_url = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
     env = environment(database_url, scratch / "static")
+    # The report cache's files live in the scratch folder: a run never reads another run's.
+    env["DJANGO_CACHE_DIR"] = str(scratch / "report-cache")
+    if args.no_report_cache:
+        env["DJANGO_CACHE_URL"] = "dummycache://"
     ids = prepare(env, args.assessments)
     server = start_gunicorn(env, args.port, args.workers)
     base = f"http://127.0.0.1:{args.port}"

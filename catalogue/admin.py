@@ -159,9 +159,40 @@ class MaturityModelAdmin(StructureAdminMixin, SimpleHistoryAdmin):
                 self.message_user(request, f"Published {model}.", messages.SUCCESS)
 
 
+# Wording is long: two textareas side by side, wide enough to read, without pushing the
+# guidance column off a 1280 px screen (Django's default is 40 columns by 10 rows each).
+QUESTION_WIDGETS = {
+    "text": forms.Textarea(attrs={"rows": 3, "class": "question-text"}),
+    "guidance": forms.Textarea(attrs={"rows": 4, "class": "question-guidance"}),
+}
+
+
+class CatalogueAdminMedia:
+    css = {"all": ("css/admin-catalogue.css",)}
+
+
+class QuestionInlineForm(forms.ModelForm):
+    """A row of the dimension page's question table: its fields have only the column headings
+    for labels, so each says which question it belongs to ("CX-4 guidance")."""
+
+    LABELS = {"order": "order", "code": "code", "text": "wording", "guidance": "guidance"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.instance.code or "New question"
+        for name, label in self.LABELS.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-label"] = f"{code} {label}"
+
+
 class QuestionInline(FreezableInline):
     model = Question
+    form = QuestionInlineForm
     fields = ("order", "code", "text", "guidance")
+    Media = CatalogueAdminMedia
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, widgets=QUESTION_WIDGETS, **kwargs)
 
     def owning_model(self, obj):
         return obj.model if obj else None
@@ -212,6 +243,62 @@ class _ByDimension(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(dimension__code=self.value()) if self.value() else queryset
+
+
+@admin.register(Question)
+class QuestionAdmin(StructureAdminMixin, SimpleHistoryAdmin):
+    """Questions on their own, found from the admin index by code or wording. The same freeze
+    as on the dimension page: once the version is frozen, only the wording is editable, and
+    every save or delete goes through the catalogue services."""
+
+    list_display = ("code", "short_text", "dimension_name", "model_version", "order")
+    list_display_links = ("code", "short_text")
+    list_filter = ("dimension__model", _ByDimension)
+    list_select_related = ("dimension__model",)
+    search_fields = ("code", "text", "guidance")
+    ordering = ("dimension__model", "dimension__order", "order", "code")
+    fields = ("dimension", "order", "code", "text", "guidance")
+    Media = CatalogueAdminMedia
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj and _is_frozen(obj.dimension.model):
+            return Question.STRUCTURAL_FIELDS
+        return ()
+
+    def has_delete_permission(self, request, obj=None):
+        if obj and _is_frozen(obj.dimension.model):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        open_versions = MaturityModel.objects.open_for_structure_changes()
+        return super().has_add_permission(request) and open_versions.exists()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, where the version allows it
+        return actions
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, widgets=QUESTION_WIDGETS, **kwargs)
+        if "dimension" in form.base_fields:
+            open_versions = MaturityModel.objects.open_for_structure_changes()
+            form.base_fields["dimension"].queryset = Dimension.objects.filter(
+                model__in=open_versions
+            ).select_related("model")
+        return form
+
+    @admin.display(description="Question", ordering="text")
+    def short_text(self, question: Question) -> str:
+        return question.text if len(question.text) <= 90 else question.text[:89] + "…"
+
+    @admin.display(description="Dimension", ordering="dimension__order")
+    def dimension_name(self, question: Question) -> str:
+        return question.dimension.name
+
+    @admin.display(description="Model version", ordering="dimension__model")
+    def model_version(self, question: Question) -> str:
+        return str(question.dimension.model)
 
 
 class _ByBand(admin.SimpleListFilter):

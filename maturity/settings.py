@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -89,6 +90,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip below WhiteNoise (static files come precompressed from collectstatic) and above every
+    # middleware that reads or changes a response's body; text only, with Django's BREACH
+    # padding (maturity/compression.py).
+    "maturity.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -173,11 +178,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Bootstrap and plotly.js come from their npm packages (see package.json), served as the app's
-# own static files. Nothing is loaded from a CDN.
+# own static files. Nothing is loaded from a CDN. plotly.js is a bundle of only the trace types
+# the app draws, built into node_modules/.cache by `npm run build:plotly`
+# (scripts/build-plotly.mjs).
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
-    ("vendor/plotly", BASE_DIR / "node_modules" / "plotly.js-dist-min"),
+    ("vendor/plotly", BASE_DIR / "node_modules" / ".cache" / "plotly-custom"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -195,6 +202,27 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# "reports": rendered report pages and PDFs of submitted assessments (assessments/report_cache.py).
+# Files by default (DJANGO_CACHE_DIR, a directory per server); several servers share one Redis
+# instead: DJANGO_CACHE_URL=redis://host:6379/1 (or REDIS_URL; needs the `redis` package), or
+# any django-environ cache URL such as dbcache://report_cache (then `manage.py createcachetable`).
+# Entries are keyed by everything they show, so a stale one is never read; they expire after a
+# week, or on `manage.py clear_report_cache`.
+_REPORT_CACHE_URL = env_str("DJANGO_CACHE_URL", env_str("REDIS_URL", ""))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reports": env.cache_url_config(_REPORT_CACHE_URL)
+    if _REPORT_CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str(
+            "DJANGO_CACHE_DIR", str(Path(tempfile.gettempdir()) / "onboarding-maturity-reports")
+        ),
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_REPORT_CACHE_ENTRIES", 5000)},
+    },
+}
+CACHES["reports"]["TIMEOUT"] = env_int("DJANGO_REPORT_CACHE_SECONDS", 7 * 24 * 3600)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -35,3 +35,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Uploaded logos and rendered packs go to a scratch directory, never the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="maturity-test-media-"))
+
+# No report cache: the suite measures what a request costs and sees every change at once;
+# tests/test_report_cache.py switches a real (in-memory) cache on for itself.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

@@ -13,7 +13,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import charts
 from assessments.benchmark_data import (
     NOT_ENOUGH_PEERS,
     OPTED_OUT,
@@ -26,7 +25,8 @@ from assessments.periods import Quarter
 from assessments.services import assessment_start, assessment_submit, assessment_update_context
 from assessments.workspace_models import PeerBenchmark
 from organizations.models import Organization, Team
-from tests.conftest import embedded_json, fill, make_user
+from tests.conftest import fill, make_user
+from tests.svg_chart import Radar
 
 GROWTH_SMB_LOW = {"company_stage": "growth", "customer_segment": "smb", "touch_model": "low"}
 SCALE_ENT_HIGH = {"company_stage": "scale", "customer_segment": "enterprise", "touch_model": "high"}
@@ -277,8 +277,9 @@ def test_with_four_peers_the_page_shows_none_of_their_names_or_totals(lead_clien
     section = peer_section(html)
     assert NOT_ENOUGH_PEERS in section
     assert not re.search(r"\d", section)
-    names = {trace.get("name") for trace in embedded_json(response, "radar-data")["data"]}
-    assert charts.PEER_UPPER_LABEL not in names and charts.PEER_LOWER_LABEL not in names
+    figure = Radar.of_page(html)
+    assert figure.peer("lower") == [] and figure.peer("upper") == []
+    assert not figure.elements("polygon", **{"class": "peer-band"})
 
 
 def test_with_five_peers_the_page_shows_only_the_aggregates(lead_client, own):
@@ -297,10 +298,12 @@ def test_with_five_peers_the_page_shows_only_the_aggregates(lead_client, own):
     numbers = set(re.findall(r"\d+(?:\.\d+)?", section))
     period = set(re.findall(r"\d+", own.period.label))
     assert numbers <= {"6", "15", "11.25", "17.5", "23.75"} | period
-    radar = {t["name"]: t for t in embedded_json(response, "radar-data")["data"]}
-    assert radar[charts.PEER_LOWER_LABEL]["r"] == [11.25] * 5
-    assert radar[charts.PEER_UPPER_LABEL]["r"] == [23.75] * 5
-    assert radar[charts.PEER_UPPER_LABEL]["fill"] == "tonext"
+    radar = Radar.of_page(html)
+    # Each of the 4 segments between neighbouring dimensions, at the quartiles at both ends.
+    assert radar.peer("lower") == [[11.25, 11.25]] * 4
+    assert radar.peer("upper") == [[23.75, 23.75]] * 4
+    assert len(radar.elements("polygon", **{"class": "peer-band"})) == 4  # filled between
+    assert "Peers: lower to upper quartile" in [e.label for e in response.context["radar"].legend]
 
 
 def test_the_json_export_carries_no_peer_name_or_total(lead_client, own):
@@ -343,8 +346,7 @@ def test_an_opted_out_organizations_page_says_only_that_benchmarks_are_off(lead_
 
     assert peer_section(html).strip() == OPTED_OUT
     assert 'id="peers-heading"' not in html
-    names = {trace.get("name") for trace in embedded_json(response, "radar-data")["data"]}
-    assert charts.PEER_UPPER_LABEL not in names
+    assert Radar.of_page(html).peer("upper") == []
 
 
 def test_the_report_costs_one_query_more_for_the_benchmark(lead_client, own):
@@ -367,17 +369,25 @@ def test_the_report_costs_one_query_more_for_the_benchmark(lead_client, own):
 
 
 def test_the_radar_without_a_benchmark_is_unchanged(own):
+    from assessments.exports.svg_radar import page_radar
     from assessments.selectors import assessment_sheet
 
     sheet = assessment_sheet(own)
-    plain = charts.radar_figure(sheet.result, sheet.spec.bands)
-    assert charts.radar_figure(sheet.result, sheet.spec.bands, benchmark=None) == plain
-    assert charts.radar_figure(sheet.result, sheet.spec.bands, benchmark={}) == plain
-    banded = charts.radar_figure(
+    plain = page_radar(sheet.result, sheet.spec.bands)
+    assert page_radar(sheet.result, sheet.spec.bands, benchmark=None) == plain
+    assert page_radar(sheet.result, sheet.spec.bands, benchmark={}) == plain
+    banded = page_radar(
         sheet.result, sheet.spec.bands, benchmark={"VO": (Decimal("10"), Decimal("20"))}
     )
-    upper = next(t for t in banded["data"] if t["name"] == charts.PEER_UPPER_LABEL)
-    assert upper["r"] == [20.0, None, None, None, 20.0]
+    # Only VO has peers: no segment joins it to a neighbour, so nothing is drawn but the key.
+    assert Radar.of_page(banded.svg).peer("upper") == []
+    two = page_radar(
+        sheet.result,
+        sheet.spec.bands,
+        benchmark={"VO": (Decimal("10"), Decimal("20")), "CX": (Decimal("5"), Decimal("15"))},
+    )
+    figure = Radar.of_page(two.svg)
+    assert (figure.peer("lower"), figure.peer("upper")) == ([[10, 5]], [[20, 15]])
 
 
 # --- In the PDFs ------------------------------------------------------------------------------

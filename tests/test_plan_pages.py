@@ -8,7 +8,6 @@ import datetime
 import re
 from html import unescape
 
-import plotly.graph_objects as go
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,7 +22,8 @@ from assessments.services import assessment_start, assessment_submit
 from catalogue.models import Band, Dimension, Question, Recommendation
 from catalogue.selectors import forget_model_structures
 from catalogue.services import model_version_duplicate
-from tests.conftest import embedded_json, fill, make_user, page_form, questions_of, submit
+from tests.conftest import fill, make_user, page_form, questions_of, submit
+from tests.svg_chart import Radar
 
 QUARTER = Quarter(2026, 3)
 # Totals: VO 16 (VO-3 scored 4), CX 10, AO 20, MP 15.
@@ -153,17 +153,20 @@ def test_without_targets_the_report_says_so_and_offers_to_set_them(lead, assessm
 
 def test_the_radar_draws_a_dashed_target_ring_at_each_target(lead, assessment, team_a, lead_a):
     set_targets(team_a, lead_a, VO=TargetInput(20), CX=TargetInput(12), AO=TargetInput(18))
-    figure = embedded_json(lead.get(report_url(assessment)), "radar-data")
-    (target,) = [trace for trace in figure["data"] if trace["name"] == "Target"]
-    # MP has no target: a gap in the ring; closed back to the first dimension.
-    assert target["r"] == [20, 12, 18, None, 20]
-    assert target["line"]["dash"] == "dash"
-    go.Figure(figure)  # a valid plotly figure
+    figure = Radar.of_page(lead.get(report_url(assessment)).content.decode())
+    assert figure.target_dots == [20, 12, 18]
+    # MP has no target: a gap in the ring (no MP-VO or AO-MP segment).
+    assert figure.target_ring == [[20, 12], [12, 18]]
+    assert all(
+        s.get("stroke-dasharray") for s in figure.elements("line", **{"class": "target-ring"})
+    )
 
 
 def test_without_targets_the_radar_has_no_target_ring(lead, assessment):
-    figure = embedded_json(lead.get(report_url(assessment)), "radar-data")
-    assert [t for t in figure["data"] if t["name"] == "Target"] == []
+    response = lead.get(report_url(assessment))
+    figure = Radar.of_page(response.content.decode())
+    assert figure.target_dots == [] and figure.target_ring == []
+    assert "Target" not in [e.label for e in response.context["radar"].legend]
 
 
 def test_the_target_ring_keeps_the_previous_quarter_and_the_answers_range(
@@ -173,11 +176,14 @@ def test_the_target_ring_keeps_the_previous_quarter_and_the_answers_range(
     current, _ = with_respondent(team_a, lead_a)
     set_targets(team_a, lead_a, **TARGETS)
     client.force_login(lead_a)
-    figure = embedded_json(client.get(report_url(current)), "radar-data")
-    names = [trace["name"] for trace in figure["data"]]
-    assert {"Lowest answer", "Highest answer", "2026 Q2", "Target", "2026 Q3"} <= set(names)
-    assert names.index("Target") < names.index("2026 Q3")  # this quarter drawn on top
-    go.Figure(figure)
+    response = client.get(report_url(current))
+    figure = Radar.of_page(response.content.decode())
+    legend = [e.label for e in response.context["radar"].legend]
+    assert legend == ["2026 Q3", "2026 Q2", "Lowest to highest answer", "Target"]
+    assert len(figure.answer_range) == 2 and len(figure.previous) == 1 and figure.target_dots
+    (agreed,) = figure.elements("polygon", fill="#0a4baf")
+    (first_dot, *_) = figure.elements("circle")
+    assert figure.drawn_before(agreed, first_dot)  # the ring over this quarter's area
 
 
 # --- The theme -------------------------------------------------------------------------------

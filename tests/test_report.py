@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 
@@ -17,6 +16,7 @@ from assessments.services import assessment_start
 from catalogue.models import Question
 from catalogue.selectors import forget_model_structures
 from tests.conftest import embedded_json, submit
+from tests.svg_chart import Radar
 
 DIMENSIONS = ("VO", "CX", "AO", "MP")
 
@@ -31,14 +31,8 @@ def lead_client(client, lead_a):
     return client
 
 
-def radar(response) -> dict:
-    figure = embedded_json(response, "radar-data")
-    assert isinstance(figure, dict), "the radar JSON is encoded once: parsing it gives the figure"
-    return figure
-
-
-def traces(figure, name):
-    return [t for t in figure["data"] if t.get("name") == name]
+def radar(response) -> Radar:
+    return Radar.of_page(response.content.decode())
 
 
 def test_report_shows_totals_bands_and_focus(lead_client, model_v0, team_a, lead_a):
@@ -56,33 +50,28 @@ def test_report_shows_totals_bands_and_focus(lead_client, model_v0, team_a, lead
     assert "medium to high touch onboarding" in html
 
 
-def test_radar_figure_holds_the_totals_range_and_threshold_rings(
+def test_the_radar_holds_the_totals_and_the_labelled_band_rings(
     lead_client, model_v0, team_a, lead_a
 ):
     report = submit(team_a, lead_a, Quarter(2026, 3), by_dimension(VO=5, CX=3, AO=2, MP=4))
-    figure = radar(lead_client.get(reverse("assessments:report", args=[report.pk])))
-    (current,) = traces(figure, "2026 Q3")
-    assert current["r"] == [25, 15, 10, 20, 25]
-    assert current["theta"][:4] == [
-        "Value Orientation",
-        "CX & Delivery",
-        "Adaptability & Organization",
-        "Manageability & Productivity",
+    response = lead_client.get(reverse("assessments:report", args=[report.pk]))
+    figure = radar(response)
+    assert figure.current == [25, 15, 10, 20]  # first axis at the top, then clockwise
+    assert figure.labels == [
+        "Value Orientation (25)",
+        "CX & Delivery (15)",
+        "Adaptability & Organization (10)",
+        "Manageability & Productivity (20)",
     ]
-    assert current["fill"] == "toself"
-    assert figure["layout"]["polar"]["radialaxis"]["range"] == [0, 25]
-    axis = figure["layout"]["polar"]["angularaxis"]
-    assert (axis["rotation"], axis["direction"]) == (90, "clockwise")  # first axis at the top
-    assert axis["tickvals"] == current["theta"][:4]
-    assert axis["ticktext"] == [
-        "Value Orientation",
-        "CX & Delivery",
-        "Adaptability &<br>Organization",
-        "Manageability &<br>Productivity",
-    ]
-    rings = [t["r"][0] for t in figure["data"] if t["name"].startswith("Band threshold")]
-    assert rings == [10, 18]
-    assert "Excellent" in json.dumps(current["customdata"])
+    assert figure.rings == [10, 18, 25]  # the band thresholds and the top, each labelled
+    legend = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
+    assert (
+        "Rings at the band limits: up to 10 Needs immediate attention; up to 18 Room for "
+        "improvement; up to 25 Excellent." in legend
+    )
+    assert "2026 Q3: Value Orientation 25 of 25; CX &amp; Delivery 15 of 25;" in (
+        response.content.decode()
+    )  # the SVG's description, for screen readers
 
 
 def test_previous_quarter_is_overlaid_and_compared(lead_client, model_v0, team_a, lead_a):
@@ -91,9 +80,9 @@ def test_previous_quarter_is_overlaid_and_compared(lead_client, model_v0, team_a
     report = submit(team_a, lead_a, Quarter(2026, 3), by_dimension(VO=4, CX=4, AO=2, MP=1))
     response = lead_client.get(reverse("assessments:report", args=[report.pk]))
     figure = radar(response)
-    (previous,) = traces(figure, "2026 Q2")
-    assert previous["r"] == [15, 20, 10, 10, 15]
-    assert not traces(figure, "2026 Q1")
+    assert figure.previous == [[15, 20, 10, 10]]  # 2026 Q2 only, not 2026 Q1
+    legend = [e.label for e in response.context["radar"].legend]
+    assert legend == ["2026 Q3", "2026 Q2"]
     comparison = response.context["comparison"]
     assert [c.delta for c in comparison.dimensions] == [5, 0, 0, -5]
     assert comparison.overall_delta == 0
@@ -106,17 +95,20 @@ def test_previous_quarter_is_overlaid_and_compared(lead_client, model_v0, team_a
 def test_first_quarter_has_no_previous_trace(lead_client, model_v0, team_a, lead_a):
     report = submit(team_a, lead_a, Quarter(2026, 3), 3)
     response = lead_client.get(reverse("assessments:report", args=[report.pk]))
-    assert len([t for t in radar(response)["data"] if not t["name"].startswith("Band")]) == 1
+    assert radar(response).previous == []
+    assert [e.label for e in response.context["radar"].legend] == ["2026 Q3"]
     assert "No earlier submitted quarter" in response.content.decode()
 
 
-def test_report_loads_plotly_from_our_static_files(lead_client, submitted_assessment):
+def test_the_report_loads_no_charting_script(lead_client, submitted_assessment):
+    """The radar is inline SVG: no plotly.js (1.46 MB gzipped in full) and no chart JSON."""
     html = lead_client.get(
         reverse("assessments:report", args=[submitted_assessment.pk])
     ).content.decode()
-    assert "/static/vendor/plotly/plotly.min.js" in html
+    assert "plotly" not in html.lower()
+    assert "report-charts.js" not in html and 'id="radar-data"' not in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 460 ' in html
     assert "cdn" not in html.lower()
-    assert lead_client.get("/static/vendor/plotly/plotly.min.js").status_code == 200
 
 
 def test_a_draft_report_shows_progress_and_links_back(lead_client, model_v0, team_a, lead_a):
@@ -198,16 +190,14 @@ def test_an_imported_assessment_without_a_submitter_has_a_report(
     assert client.get(reverse("assessments:report-pdf", args=[imported.pk])).status_code == 200
 
 
-def test_the_figures_are_valid_plotly_figures(lead_client, model_v0, team_a, lead_a):
+def test_the_history_figures_are_valid_plotly_figures(lead_client, model_v0, team_a, lead_a):
     import plotly.graph_objects as go
 
     submit(team_a, lead_a, Quarter(2026, 2), 2)
-    report = submit(team_a, lead_a, Quarter(2026, 3), 4)
-    radar_dict = radar(lead_client.get(reverse("assessments:report", args=[report.pk])))
-    go.Figure(radar_dict)  # raises ValueError on any attribute plotly does not know
+    submit(team_a, lead_a, Quarter(2026, 3), 4)
     history = lead_client.get(reverse("assessments:team", args=[team_a.pk]))
     for figure in embedded_json(history, "history-data"):
-        go.Figure(figure)
+        go.Figure(figure)  # raises ValueError on any attribute plotly does not know
 
 
 # --- Per card and per row: each dimension's own numbers; the wording as it was asked ---------

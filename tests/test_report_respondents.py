@@ -7,7 +7,6 @@ import io
 import re
 from html import unescape
 
-import plotly.graph_objects as go
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -27,7 +26,8 @@ from assessments.reports import (
 from assessments.services import assessment_start, assessment_submit
 from catalogue.models import Question
 from catalogue.selectors import forget_model_structures
-from tests.conftest import embedded_json, fill, make_user, questions_of, submit
+from tests.conftest import fill, make_user, questions_of, submit
+from tests.svg_chart import Radar
 
 QUARTER = Quarter(2026, 3)
 BASE = 3
@@ -286,10 +286,6 @@ def test_a_team_that_agreed_everywhere_is_told_there_was_nothing_to_discuss(
 # --- The radar --------------------------------------------------------------------------------
 
 
-def traces(figure, name):
-    return [t for t in figure["data"] if t.get("name") == name]
-
-
 def test_the_radar_shows_the_lowest_and_highest_totals_behind_the_agreed_line(
     lead_client, model_v0, team_a, lead_a
 ):
@@ -297,20 +293,20 @@ def test_the_radar_shows_the_lowest_and_highest_totals_behind_the_agreed_line(
     response = lead_client.get(
         reverse("assessments:report", args=[team_assessment(team_a, lead_a).pk])
     )
-    figure = embedded_json(response, "radar-data")
-    go.Figure(figure)  # a valid plotly figure
-    names = [t["name"] for t in figure["data"] if not t["name"].startswith("Band")]
+    figure = Radar.of_page(response.content.decode())
+    lowest, highest = figure.answer_range
+    assert lowest == [13, 14, 14, 14]
+    assert highest == [17, 15, 16, 15]
+    assert figure.current == [15, 15, 16, 15]
+    assert figure.previous == [[10, 10, 10, 10]]
     # Drawn in this order: the band first, behind the previous quarter and the agreed line.
-    assert names == ["Lowest answer", "Highest answer", "2026 Q2", "2026 Q3"]
-    (lowest,) = traces(figure, "Lowest answer")
-    (highest,) = traces(figure, "Highest answer")
-    (agreed,) = traces(figure, "2026 Q3")
-    assert lowest["r"] == [13, 14, 14, 14, 13]
-    assert highest["r"] == [17, 15, 16, 15, 17]
-    assert agreed["r"] == [15, 15, 16, 15, 15]
-    assert (lowest["fill"], highest["fill"]) == ("none", "tonext")  # the band between them
-    assert lowest["theta"] == agreed["theta"]
-    assert traces(figure, "2026 Q2")[0]["r"] == [10, 10, 10, 10, 10]
+    (band,) = figure.elements("path")
+    assert band.get("fill-rule") == "evenodd"  # the lowest outline cut out of the highest
+    (previous,) = figure.elements("polygon", stroke="#6c757d")
+    (agreed,) = figure.elements("polygon", fill="#0a4baf")
+    assert figure.drawn_before(band, previous) and figure.drawn_before(previous, agreed)
+    legend = [e.label for e in response.context["radar"].legend]
+    assert legend == ["2026 Q3", "2026 Q2", "Lowest to highest answer"]
     summary = visible_text(section(response.content.decode(), "summary-heading"))
     assert "Value Orientation 15 / 25 Room for improvement Each person's total: 13 to 17" in summary
 
@@ -319,8 +315,8 @@ def test_a_solo_radar_has_no_range(lead_client, model_v0, team_a, lead_a):
     response = lead_client.get(
         reverse("assessments:report", args=[submit(team_a, lead_a, QUARTER, 3).pk])
     )
-    figure = embedded_json(response, "radar-data")
-    assert not traces(figure, "Lowest answer") and not traces(figure, "Highest answer")
+    figure = Radar.of_page(response.content.decode())
+    assert figure.answer_range == [] and not figure.elements("path")
 
 
 # --- The PDF --------------------------------------------------------------------------------

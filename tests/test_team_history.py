@@ -41,7 +41,7 @@ def test_one_trend_chart_per_dimension_with_band_shading(client, model_v0, team_
     assert first["data"][0]["y"] == [5, 20]
     shading = [(s["y0"], s["y1"]) for s in first["layout"]["shapes"]]
     assert shading == [(4.5, 10.5), (10.5, 18.5), (18.5, 25.5)]
-    assert "/static/vendor/plotly/plotly.min.js" in response.content.decode()
+    assert "/static/vendor/plotly/plotly-custom.min.js" in response.content.decode()
 
 
 def test_a_team_without_assessments_invites_a_first_one(client, model_v0, team_a, lead_a):

@@ -383,7 +383,7 @@ def test_one_chart_per_recorded_metric_with_the_theme_quarters_marked(
         go.Figure(figure)
     html = response.content.decode()
     assert html.count('class="metric-chart"') == 2
-    assert "/static/vendor/plotly/plotly.min.js" in html
+    assert "/static/vendor/plotly/plotly-custom.min.js" in html
 
 
 def test_the_page_has_no_inline_script_and_no_cdn(client, model_v0, team_a, lead_a):

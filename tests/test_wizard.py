@@ -332,7 +332,16 @@ def test_a_missing_answer_blocks_submit_with_a_message_naming_it(lead_client, dr
     fill(draft, 4)
     Answer.objects.filter(assessment=draft, question__code="AO-3").delete()
     response = lead_client.post(reverse("assessments:submit", args=[draft.pk]), follow=True)
-    assert "Missing: AO-3 (Do you have dedicated teams" in response.content.decode()
+    html = response.content.decode()
+    # The review's error summary names it (once: no second message repeats the list).
+    summary = html[
+        html.index('id="error-summary"') : html.index("</ul>", html.index('id="error-summary"'))
+    ]
+    assert (
+        "data-focus-on-load" in summary and "Not submitted: 1 question still to answer" in summary
+    )
+    assert "AO-3: Do you have dedicated teams" in summary
+    assert "Missing: AO-3" not in html
     draft.refresh_from_db()
     assert draft.status == "draft"
 

@@ -108,14 +108,12 @@ def test_a_draft_resumes_at_the_first_unfinished_dimension(answered, complete, e
 
 
 def test_progress_and_back():
-    assert [STEPS.percent_done(step) for step in (1, 3, 7)] == [14, 43, 100]
     assert [STEPS.previous(step) for step in (1, 2, 6, 7)] == [1, 1, 5, 6]
     assert [STEPS.position(step) for step in (1, 6, 7)] == [1, 6, 7]
 
 
 def test_a_respondent_s_steps_count_from_their_first_and_skip_the_lead_s():
     assert [RESPONDENT.position(step) for step in (2, 4, 5, 7)] == [1, 3, 4, 5]
-    assert [RESPONDENT.percent_done(step) for step in (2, 4, 7)] == [20, 60, 100]
     assert RESPONDENT.previous(7) == 5  # back from the review skips the figures
     assert RESPONDENT.previous(2) == 2
     assert RESPONDENT.next(5) == 7

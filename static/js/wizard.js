@@ -1,6 +1,18 @@
 // The wizard step: save in the background as the person works, warn before leaving unsaved
 // changes, and let step links save first. Without JavaScript the buttons save as before.
+
+// A step restored from the back/forward cache shows the page as it was left: after a submit, a
+// Submit button that no longer works. Load it again, so it shows what is saved now (a submitted
+// assessment's steps lead to its report).
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) window.location.reload();
+});
+
 document.addEventListener("DOMContentLoaded", () => {
+  // After a refused submit, the error summary takes focus, so it is read out first.
+  const summary = document.querySelector("[data-focus-on-load]");
+  if (summary) summary.focus();
+
   const form = document.getElementById("wizard-form");
   if (!form) return;
   const status = document.getElementById("autosave-status");

@@ -27,7 +27,7 @@ def test_consultant_report_pdf_and_csv(
 
     page.get_by_role("link", name="Report for Enterprise Onboarding 2026 Q3").click()
     expect(page).to_have_url(f"{live_server.url}/assessments/{report.pk}/")
-    expect(page.locator("#radar-chart svg.main-svg").first).to_be_visible()
+    expect(page.locator("#radar-chart svg.radar-svg")).to_be_visible()  # server-drawn
     expect(page.get_by_text("Needs immediate attention → Excellent").first).to_be_visible()
     assert_no_serious_axe_violations(page, "report page")
 

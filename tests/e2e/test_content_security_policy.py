@@ -46,7 +46,9 @@ def test_pages_run_without_a_single_csp_violation(
         assert "script-src 'self'" in response.headers["content-security-policy"]
         page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}/assessments/{report.pk}/")
-    expect(page.locator("#radar-chart svg.main-svg").first).to_be_visible()
+    expect(page.locator("#radar-chart svg.radar-svg")).to_be_visible()  # server-drawn
+    page.goto(f"{live_server.url}/teams/{team_a.pk}/")  # the plotly.js bundle, under the CSP
+    expect(page.locator("#history-chart-0 svg.main-svg").first).to_be_visible()
     page.goto(f"{live_server.url}/assessments/{draft.pk}/step/2/")
     page.get_by_role("link", name="3. CX & Delivery").click()  # wizard.js saves, then moves on
     expect(page.get_by_text("Step 3 of 7")).to_be_visible()

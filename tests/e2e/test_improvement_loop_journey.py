@@ -159,7 +159,8 @@ def submit_last_quarter(page: Page, live_server, team) -> Assessment:
     expect_step(page, 7)
     expect(page.get_by_text("Every question is answered")).to_be_visible()
     for code, name in DIMENSIONS.items():
-        expect(page.get_by_role("region", name=name)).to_contain_text(
+        # exact: each section also holds its answers' scrolling region, "Answers for <name>"
+        expect(page.get_by_role("region", name=name, exact=True)).to_contain_text(
             f"Total {total(LAST_SCORES, code)} / 25"
         )
     page.get_by_role("button", name="Submit assessment").press("Enter")
