@@ -441,44 +441,27 @@ def _export_name(assessment: Assessment) -> str:
 @login_required
 @require_GET
 def organization_export_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    organization = get_object_or_404(scope.organizations_visible_to(request.user), slug=slug)
-    visible = selectors.assessments_visible_to(request.user).filter(team__organization=organization)
-    response = StreamingHttpResponse(
-        csv_format.csv_lines(selectors.export_rows(visible)), content_type="text/csv; charset=utf-8"
-    )
-    filename = f"{organization.slug}-onboarding-maturity.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    organization, visible = _organization_assessments(request, slug)
+    lines = csv_format.csv_lines(selectors.export_rows(visible))
+    return _csv_download(lines, f"{organization.slug}-onboarding-maturity.csv")
 
 
 @login_required
 @require_GET
 def organization_export_responses_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Every counted response's own answers, with who gave them: export.csv's scoping."""
-    organization = get_object_or_404(scope.organizations_visible_to(request.user), slug=slug)
-    visible = selectors.assessments_visible_to(request.user).filter(team__organization=organization)
-    response = StreamingHttpResponse(
-        csv_format.responses_csv_lines(selectors.response_export_rows(visible)),
-        content_type="text/csv; charset=utf-8",
-    )
-    filename = f"{organization.slug}-onboarding-maturity-responses.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    organization, visible = _organization_assessments(request, slug)
+    lines = csv_format.responses_csv_lines(selectors.response_export_rows(visible))
+    return _csv_download(lines, f"{organization.slug}-onboarding-maturity-responses.csv")
 
 
 @login_required
 @require_GET
 def organization_export_plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Every action planned under a submitted assessment's theme: export.csv's scoping."""
-    organization = get_object_or_404(scope.organizations_visible_to(request.user), slug=slug)
-    visible = selectors.assessments_visible_to(request.user).filter(team__organization=organization)
-    response = StreamingHttpResponse(
-        csv_format.plan_csv_lines(plan_reads.plan_export_rows(visible)),
-        content_type="text/csv; charset=utf-8",
-    )
-    filename = f"{organization.slug}-onboarding-plan.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    organization, visible = _organization_assessments(request, slug)
+    lines = csv_format.plan_csv_lines(plan_reads.plan_export_rows(visible))
+    return _csv_download(lines, f"{organization.slug}-onboarding-plan.csv")
 
 
 @login_required
@@ -522,3 +505,16 @@ def team_history(request: HttpRequest, pk: int) -> HttpResponse:
     forms post to team_plan_views)."""
     team = get_object_or_404(scope.teams_visible_to(request.user), pk=pk)
     return team_plan_views.render_team_page(request, team_plan_views.team_page_data(team))
+
+
+def _organization_assessments(request: HttpRequest, slug: str):
+    """The organization (404 unless the user may see it) and its assessments the user sees."""
+    organization = get_object_or_404(scope.organizations_visible_to(request.user), slug=slug)
+    visible = selectors.assessments_visible_to(request.user).filter(team__organization=organization)
+    return organization, visible
+
+
+def _csv_download(lines, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
