@@ -4,11 +4,12 @@
 #   libpango*, fonts    what WeasyPrint renders PDFs with
 #   libharfbuzz-subset0 makes WeasyPrint's font subsetting about three times faster
 #   poppler-utils       pdftoppm, to look at rendered PDFs
+#   redis-server        the report cache's tests with several servers sharing one Redis
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium poppler-utils)
+  packages+=(chromium poppler-utils redis-server)
 fi
 
 missing=()
