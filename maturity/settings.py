@@ -80,10 +80,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",  # two-factor sign-in (organizations/two_factor.py)
     "django_tasks",
     "django_tasks_db",  # background work (client packs) in the database: `manage.py db_worker`
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files (no CDN)
     "maturity",
     "catalogue",
     "organizations",
     "assessments",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +229,41 @@ CACHES = {
 CACHES["reports"]["TIMEOUT"] = env_int("DJANGO_REPORT_CACHE_SECONDS", 7 * 24 * 3600)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# The REST API (/api/v1/, the api app): personal access tokens for scripts, the session for the
+# browser. Rates per token (per person for a session): see README "API".
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScopeAllows",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ReadThrottle", "api.throttling.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api-read": env_str("API_READ_RATE", "600/min"),
+        "api-write": env_str("API_WRITE_RATE", "120/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Onboarding maturity API",
+    "DESCRIPTION": "Assessments of the Customer Onboarding Maturity Model: read results, write "
+    "answers, submit, plan actions and import CSV. Authenticate with a personal access token "
+    "(`Authorization: Bearer omm_...`), created under API tokens in the app.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -72,6 +72,8 @@ ACCOUNTS = [
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(ACCOUNTS)),
+    path("accounts/tokens/", include("api.token_urls")),
+    path("api/v1/", include("api.urls")),
     *MOVED_ADMIN,
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
+from api.tokens import token_create
 from assessments.models import Answer, Assessment, ClientPack
 from assessments.periods import Quarter
 from assessments.plan_services import ActionInput, action_save, theme_choose
@@ -90,6 +91,16 @@ MATRIX = {
     "two-factor-setup": ("get", lambda d: [], expect(LOGIN, 404, 404, 404, 404, 200, 200)),
     "password_change": ("get", lambda d: [], SIGNED_IN),
     "password_change_done": ("get", lambda d: [], SIGNED_IN),
+    # Each person's own API tokens; a token that is not theirs is a 404.
+    "api-tokens": ("get", lambda d: [], SIGNED_IN),
+    "api-token-revoke": (
+        "post",
+        lambda d: [d["api_token"]],
+        expect(LOGIN, 404, 404, 302, 404, 404),
+    ),
+    # The API's schema and docs: for signed-in people (scripts send a token), 401 otherwise.
+    "api-schema": ("get", lambda d: [], expect(401, 200, 200, 200, 200, 200)),
+    "api-docs": ("get", lambda d: [], expect(401, 200, 200, 200, 200, 200)),
     "password_reset": ("get", lambda d: [], OPEN),
     "password_reset_done": ("get", lambda d: [], OPEN),
     "password_reset_confirm": ("get", lambda d: ["MQ", "not-a-token"], OPEN),
@@ -275,7 +286,10 @@ def data(model_v0, team_a, lead_a, team_g, respondent, consultant):
     pack = ClientPack.objects.create(
         organization=acme, year=2026, quarter=3, requested_by=consultant, teams_total=1
     )
+    # The consultant's API token (revoking it is theirs alone).
+    api_token, _ = token_create(user=consultant, name="CRM", scope="read", expires_in_days=None)
     return {
+        "api_token": api_token.pk,
         "pack": pack,
         "submitted": submitted,
         "draft": draft,

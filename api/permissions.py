@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from rest_framework import permissions
+
+from api.models import PersonalAccessToken
+
+
+class TokenScopeAllows(permissions.BasePermission):
+    """A read-only token may only read; a session (the browser) is not limited by scope."""
+
+    message = "This token is read-only: create a read-and-write token to change data."
+
+    def has_permission(self, request, view) -> bool:
+        token = request.auth
+        if isinstance(token, PersonalAccessToken) and not token.can_write:
+            return request.method in permissions.SAFE_METHODS
+        return True
