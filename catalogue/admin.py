@@ -25,12 +25,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalogue import services
 from catalogue.models import (
     Band,
+    BandTranslation,
     Dimension,
+    DimensionTranslation,
     MaturityModel,
     Question,
+    QuestionTranslation,
     Recommendation,
     ScaleLevel,
+    ScaleLevelTranslation,
 )
+
+TRANSLATIONS = (DimensionTranslation, QuestionTranslation, BandTranslation, ScaleLevelTranslation)
 
 
 def _is_frozen(model: MaturityModel | None) -> bool:
@@ -47,6 +53,8 @@ class StructureAdminMixin:
         services.structure_part_delete(part=obj)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model in TRANSLATIONS:  # wording, not structure: editable on any version
+            return super().save_formset(request, form, formset, change)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             services.structure_part_delete(part=obj)
@@ -198,12 +206,27 @@ class QuestionInline(FreezableInline):
         return obj.model if obj else None
 
 
+class TranslationInline(admin.StackedInline):
+    """A version's wording in another language (the fixture ships English only). Where a
+    field is left blank, or a language has no row, the source's wording shows."""
+
+    extra = 0
+
+
+class DimensionTranslationInline(TranslationInline):
+    model = DimensionTranslation
+
+
+class QuestionTranslationInline(TranslationInline):
+    model = QuestionTranslation
+
+
 @admin.register(Dimension)
 class DimensionAdmin(StructureAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "model", "order")
     list_filter = ("model",)
     list_select_related = ("model",)
-    inlines = (QuestionInline,)
+    inlines = (DimensionTranslationInline, QuestionInline)
 
     def get_readonly_fields(self, request, obj=None):
         if obj and _is_frozen(obj.model):
@@ -258,6 +281,7 @@ class QuestionAdmin(StructureAdminMixin, SimpleHistoryAdmin):
     search_fields = ("code", "text", "guidance")
     ordering = ("dimension__model", "dimension__order", "order", "code")
     fields = ("dimension", "order", "code", "text", "guidance")
+    inlines = (QuestionTranslationInline,)
     Media = CatalogueAdminMedia
 
     def get_readonly_fields(self, request, obj=None):
@@ -385,3 +409,17 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     @admin.display(description="Question", ordering="question__order")
     def question_code(self, recommendation: Recommendation) -> str:
         return recommendation.question.code if recommendation.question else ""
+
+
+@admin.register(BandTranslation)
+class BandTranslationAdmin(admin.ModelAdmin):
+    list_display = ("band", "language", "label")
+    list_filter = ("band__model", "language")
+    list_select_related = ("band__model",)
+
+
+@admin.register(ScaleLevelTranslation)
+class ScaleLevelTranslationAdmin(admin.ModelAdmin):
+    list_display = ("scale_level", "language", "label")
+    list_filter = ("scale_level__model", "language")
+    list_select_related = ("scale_level__model",)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -292,3 +293,94 @@ class Recommendation(models.Model):
         "catalogue.band",
         "catalogue.question",
     ]
+
+
+# --- Translations of a version's wording ---------------------------------------------------------
+# The fixture ships the source text (English, settings.LANGUAGE_CODE). Other languages are
+# per-version content that admins add here; where a translation is missing the source shows.
+
+
+def translation_languages() -> list[tuple[str, str]]:
+    """The languages the app speaks, but its source language."""
+    source = settings.LANGUAGE_CODE.split("-")[0]
+    return [(code, name) for code, name in settings.LANGUAGES if code != source]
+
+
+class _Translation(models.Model):
+    language = models.CharField(max_length=10, choices=translation_languages)
+
+    # The fields copied over the source's when the language is shown.
+    FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
+class DimensionTranslation(_Translation):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="translations")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    FIELDS = ("name", "description")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "language"], name="unique_dimension_translation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.code} ({self.language}): {self.name}"
+
+
+class QuestionTranslation(_Translation):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="translations")
+    text = models.TextField()
+    guidance = models.TextField(blank=True)
+
+    FIELDS = ("text", "guidance")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "language"], name="unique_question_translation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code} ({self.language})"
+
+
+class BandTranslation(_Translation):
+    band = models.ForeignKey(Band, on_delete=models.CASCADE, related_name="translations")
+    label = models.CharField(max_length=100)
+
+    FIELDS = ("label",)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["band", "language"], name="unique_band_translation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.band} ({self.language}): {self.label}"
+
+
+class ScaleLevelTranslation(_Translation):
+    scale_level = models.ForeignKey(
+        ScaleLevel, on_delete=models.CASCADE, related_name="translations"
+    )
+    label = models.CharField(max_length=60)
+
+    FIELDS = ("label",)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scale_level", "language"], name="unique_scale_level_translation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scale_level.value} ({self.language}): {self.label}"

@@ -13,7 +13,17 @@ import uuid
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from catalogue.models import Band, Dimension, MaturityModel, Question, ScaleLevel
+from catalogue.models import (
+    Band,
+    BandTranslation,
+    Dimension,
+    DimensionTranslation,
+    MaturityModel,
+    Question,
+    QuestionTranslation,
+    ScaleLevel,
+    ScaleLevelTranslation,
+)
 
 
 def mark_structure_changed(**lookup) -> None:
@@ -36,3 +46,23 @@ def model_part_changed(sender, instance, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Question)
 def question_changed(sender, instance: Question, **kwargs) -> None:
     mark_structure_changed(dimensions=instance.dimension_id)
+
+
+@receiver([post_save, post_delete], sender=DimensionTranslation)
+def dimension_translation_changed(sender, instance, **kwargs) -> None:
+    mark_structure_changed(dimensions=instance.dimension_id)
+
+
+@receiver([post_save, post_delete], sender=QuestionTranslation)
+def question_translation_changed(sender, instance, **kwargs) -> None:
+    mark_structure_changed(dimensions__questions=instance.question_id)
+
+
+@receiver([post_save, post_delete], sender=BandTranslation)
+def band_translation_changed(sender, instance, **kwargs) -> None:
+    mark_structure_changed(bands=instance.band_id)
+
+
+@receiver([post_save, post_delete], sender=ScaleLevelTranslation)
+def scale_translation_changed(sender, instance, **kwargs) -> None:
+    mark_structure_changed(scale=instance.scale_level_id)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "organizations",
     "assessments",
     "api",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -99,9 +100,11 @@ MIDDLEWARE = [
     # padding (maturity/compression.py).
     "maturity.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PreferredLanguageMiddleware",  # the person's saved language
     "maturity.privacy.PrivateByDefaultMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -174,7 +177,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-us"
+# English is the source language (the model's fixture, every msgid); German is translated
+# (locale/de). A person's saved choice wins, else the browser's Accept-Language
+# (accounts/middleware.py).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "language"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

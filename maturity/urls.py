@@ -73,6 +73,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(ACCOUNTS)),
     path("accounts/tokens/", include("api.token_urls")),
+    path("accounts/language/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
     *MOVED_ADMIN,
     path("admin/", admin.site.urls),

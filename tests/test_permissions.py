@@ -91,6 +91,8 @@ MATRIX = {
     "two-factor-setup": ("get", lambda d: [], expect(LOGIN, 404, 404, 404, 404, 200, 200)),
     "password_change": ("get", lambda d: [], SIGNED_IN),
     "password_change_done": ("get", lambda d: [], SIGNED_IN),
+    # The language: anyone may choose it (the sign-in page too); saved for signed-in people.
+    "language": ("get", lambda d: [], OPEN),
     # Each person's own API tokens; a token that is not theirs is a 404.
     "api-tokens": ("get", lambda d: [], SIGNED_IN),
     "api-token-revoke": (

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("As my browser asks"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
