@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import permissions
 
 from api.models import PersonalAccessToken
+from organizations.selectors import sees_all_organizations
 
 
 class TokenScopeAllows(permissions.BasePermission):
@@ -15,3 +16,15 @@ class TokenScopeAllows(permissions.BasePermission):
         if isinstance(token, PersonalAccessToken) and not token.can_write:
             return request.method in permissions.SAFE_METHODS
         return True
+
+
+class PlatformAdminWrites(permissions.BasePermission):
+    """Anyone signed in reads (their scope); only platform admins create organizations and
+    teams."""
+
+    message = "Only platform admins create organizations and teams."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return sees_all_organizations(request.user)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import PersonalAccessToken
 
 
 class _PerToken(SimpleRateThrottle):
+    def get_rate(self):
+        # Read when the request comes, not when the class is defined: a changed setting (a
+        # test's override, say) takes effect.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
     def get_cache_key(self, request, view):
         if not self.applies_to(request):
             return None

@@ -1,0 +1,1 @@
+"""Request validation and the documented shape of every response (for the OpenAPI schema)."""
