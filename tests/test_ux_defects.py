@@ -12,6 +12,7 @@ from assessments.services import answers_save, assessment_start
 from assessments.wizard import StepEntry, WizardSteps, answered_percent
 from catalogue.models import MaturityModel, Question
 from catalogue.services import model_version_duplicate
+from tests.admin_forms import change_form_data
 from tests.conftest import fill, questions_of
 
 # --- Pure: the step list and the progress bar -------------------------------------------------
@@ -159,9 +160,11 @@ def test_a_frozen_versions_question_keeps_its_structure(admin_client, submitted_
     assert set(form.fields) == {"text", "guidance"}
     assert not page.context["has_delete_permission"]
 
-    response = admin_client.post(
-        url, {"text": "Reworded?", "guidance": "New guidance.", "code": "CX-9", "order": 9}
-    )
+    # What the page sends (its translations' management form too), with the edits, and
+    # structural fields it does not render.
+    data = change_form_data(page)
+    data.update({"text": "Reworded?", "guidance": "New guidance.", "code": "CX-9", "order": 9})
+    response = admin_client.post(url, data)
     assert response.status_code == 302
     question.refresh_from_db()
     assert (question.text, question.guidance) == ("Reworded?", "New guidance.")
@@ -174,16 +177,12 @@ def test_a_draft_versions_question_is_edited_through_the_services(admin_client, 
     draft = model_version_duplicate(source=model_v0)
     question = Question.objects.get(dimension__model=draft, code="CX-4")
     url = reverse("admin:catalogue_question_change", args=[question.pk])
-    form = admin_client.get(url).context["adminform"].form
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
     assert {"dimension", "code", "order", "text"} <= set(form.fields)
     assert set(form.fields["dimension"].queryset.values_list("model_id", flat=True)) == {draft.pk}
-    data = {
-        "dimension": question.dimension_id,
-        "order": 6,
-        "code": "CX-6",
-        "text": question.text,
-        "guidance": question.guidance,
-    }
+    data = change_form_data(page)
+    data.update({"order": 6, "code": "CX-6"})
     assert admin_client.post(url, data).status_code == 302
     question.refresh_from_db()
     assert (question.code, question.order) == ("CX-6", 6)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from assessments.periods import Quarter
 from tests.conftest import PASSWORD, submit
-from tests.e2e.conftest import assert_no_serious_axe_violations
+from tests.e2e.conftest import assert_no_axe_violations
 
 
 def test_consultant_report_pdf_and_csv(
@@ -29,7 +29,7 @@ def test_consultant_report_pdf_and_csv(
     expect(page).to_have_url(f"{live_server.url}/assessments/{report.pk}/")
     expect(page.locator("#radar-chart svg.radar-svg")).to_be_visible()  # server-drawn
     expect(page.get_by_text("Needs immediate attention → Excellent").first).to_be_visible()
-    assert_no_serious_axe_violations(page, "report page")
+    assert_no_axe_violations(page, "report page")
 
     with page.expect_download() as pdf_download:
         page.get_by_role("link", name="Download PDF (A4)").click()
@@ -45,7 +45,7 @@ def test_consultant_report_pdf_and_csv(
         page.get_by_role("heading", name="Enterprise Onboarding: quarter by quarter")
     ).to_be_visible()
     expect(page.locator("#history-chart-0 svg.main-svg").first).to_be_visible()
-    assert_no_serious_axe_violations(page, "team history page")
+    assert_no_axe_violations(page, "team history page")
 
     page.get_by_role("link", name="Dashboard").click()
     with page.expect_download() as csv_download:

@@ -20,7 +20,7 @@ from assessments.models import Action, Assessment
 from assessments.periods import Quarter
 from assessments.services import assessment_start
 from tests.conftest import PASSWORD, fill
-from tests.e2e.conftest import assert_no_serious_axe_violations
+from tests.e2e.conftest import assert_no_axe_violations
 
 DIMENSIONS = {
     "VO": "Value Orientation",
@@ -278,7 +278,7 @@ def check_carried_step(page: Page, step: int, code: str, *, axe: bool = False) -
         ).to_be_checked()
         expect(page.locator(f"#carried-{question}")).to_have_text(f"from {LAST_QUARTER.label}")
     if axe:
-        assert_no_serious_axe_violations(page, "a wizard step of carried answers")
+        assert_no_axe_violations(page, "a wizard step of carried answers")
         save_and_continue(page)  # not confirmed yet: refused, nothing saved
         unchecked = ", ".join(questions)
         expect(page.locator("#step-status")).to_have_text(f"Step {step} of 7")
@@ -339,14 +339,14 @@ def plan_last_quarter(page: Page, live_server, team) -> Assessment:
     expect(page).to_have_url(f"{live_server.url}/assessments/{last.pk}/")
     choose_the_suggested_theme(page)
     adopt_and_edit_actions(page)
-    assert_no_serious_axe_violations(page, "a report with its targets, theme and actions")
+    assert_no_axe_violations(page, "a report with its targets, theme and actions")
 
     page.get_by_role("link", name="Team history").press("Enter")
     expect(page.get_by_role("heading", name=f"{team.name}: quarter by quarter")).to_be_visible()
     expect(page.locator(".theme-quarter")).to_have_text(
         f"Theme for next quarter: {DIMENSIONS[THEME]}"
     )
-    assert_no_serious_axe_violations(page, "the team page with targets and figures")
+    assert_no_axe_violations(page, "the team page with targets and figures")
     return last
 
 
@@ -363,7 +363,7 @@ def answer_this_quarter(page: Page, team) -> None:
 
     expect_step(page, 6)
     expect(page.get_by_role("heading", name="Outcome figures")).to_be_visible()
-    assert_no_serious_axe_violations(page, "the wizard's outcome figures step")
+    assert_no_axe_violations(page, "the wizard's outcome figures step")
     enter_figures(page, THIS_FIGURES)
     save_and_continue(page)
     expect_step(page, 7)
@@ -452,7 +452,7 @@ def test_a_theme_chosen_last_quarter_gets_its_verdict_this_quarter(
             f"{TARGETS[THEME] - after} below target",
         ]
     )
-    assert_no_serious_axe_violations(page, "a report with the verdict on last quarter's theme")
+    assert_no_axe_violations(page, "a report with the verdict on last quarter's theme")
     assert dict(this.answers.values_list("question__code", "score")) == THIS_SCORES
     assert this.answers.get(question__code="AO-2").note == WHAT_CHANGED
     statuses = Action.objects.filter(assessment=last).values_list("status", flat=True)

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from assessments.periods import Quarter
 from organizations.models import Team
 from tests.conftest import PASSWORD, make_user, submit
-from tests.e2e.conftest import assert_no_serious_axe_violations
+from tests.e2e.conftest import assert_no_axe_violations
 
 PHONE_WIDTH = 375
 Q2, Q3 = Quarter(2026, 2), Quarter(2026, 3)
@@ -56,7 +56,7 @@ def test_sorting_the_heatmap_by_keyboard_and_comparing_two_teams(
         "aria-sort", "none"
     )
     expect(page.locator("svg.sparkline")).to_have_count(12)
-    assert_no_serious_axe_violations(page, "organization page")
+    assert_no_axe_violations(page, "organization page")
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path="/tmp/organization.png", full_page=True)
 
@@ -66,7 +66,7 @@ def test_sorting_the_heatmap_by_keyboard_and_comparing_two_teams(
     page.get_by_role("button", name="Compare").click()
     expect(page.get_by_role("heading", name="Teams compared, 2026 Q3")).to_be_visible()
     expect(page.locator("#radar-chart svg.main-svg").first).to_be_visible()
-    assert_no_serious_axe_violations(page, "compare page")
+    assert_no_axe_violations(page, "compare page")
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path="/tmp/compare.png", full_page=True)
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from assessments.models import Answer, Assessment, Respondent
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_no_serious_axe_violations, with_generous_timeouts
+from tests.e2e.conftest import assert_no_axe_violations, with_generous_timeouts
 
 DIMENSIONS = ("VO", "CX", "AO", "MP")
 QUESTIONS = tuple(f"{d}-{n}" for d in DIMENSIONS for n in range(1, 6))
@@ -53,7 +53,7 @@ def answer_dimensions(
     for step, dimension in enumerate(DIMENSIONS, start=first):
         expect(page.get_by_text(f"Step {step} of {last}")).to_be_visible()
         if axe_on and step == 2:
-            assert_no_serious_axe_violations(page, axe_on)
+            assert_no_axe_violations(page, axe_on)
         for n in range(1, 6):
             choose(page, f"{dimension}-{n}", answers[f"{dimension}-{n}"])
         page.keyboard.press("Enter")
@@ -109,7 +109,7 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     expect(people.get_by_role("row", name=re.compile("Noor Newcomer"))).to_contain_text(
         "has not signed up yet"
     )
-    assert_no_serious_axe_violations(page, "respondents page")
+    assert_no_axe_violations(page, "respondents page")
 
     # The e-mails were sent once the invitations were saved.
     assert sorted(m.to[0] for m in mailoutbox) == ["lead_b@example.com", NEW_EMAIL]
@@ -133,7 +133,7 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     expect(
         newcomer.get_by_role("heading", name="You are invited to score Enterprise Onboarding")
     ).to_be_visible()
-    assert_no_serious_axe_violations(newcomer, "invitation page")
+    assert_no_axe_violations(newcomer, "invitation page")
     expect(newcomer.get_by_label("Your name")).to_have_value(NEW_NAME)
     newcomer.get_by_label("Choose a password").press_sequentially(NEW_PASSWORD)
     newcomer.keyboard.press("Tab")
@@ -144,21 +144,21 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     expect(newcomer.get_by_text(f"Your user name is {NEW_EMAIL}")).to_be_visible()
     answer_dimensions(newcomer, NEWCOMER, axe_on="a respondent's first step", respondent=True)
     expect(newcomer.get_by_text("Every question is answered.")).to_be_visible()
-    assert_no_serious_axe_violations(newcomer, "a respondent's review step")
+    assert_no_axe_violations(newcomer, "a respondent's review step")
     newcomer.get_by_role("button", name="Submit my answers").press("Enter")
     expect(newcomer.get_by_text("Thank you: your answers are in.")).to_be_visible()
     newcomer.goto(link.group(0))  # the link works once
     expect(newcomer.get_by_role("alert")).to_have_text(
         "This invitation link was used already. Sign in with the account it created."
     )
-    assert_no_serious_axe_violations(newcomer, "used invitation page")
+    assert_no_axe_violations(newcomer, "used invitation page")
 
     # The colleague signs in in their own browser and answers from the dashboard.
     colleague = own_browser(new_context)
     sign_in(colleague, f"{live_server.url}/", "lead_b")
     invited = colleague.get_by_role("region", name="Assessments you are invited to answer")
     expect(invited).to_be_visible()
-    assert_no_serious_axe_violations(colleague, "dashboard with an invitation")
+    assert_no_axe_violations(colleague, "dashboard with an invitation")
     invited.get_by_role("link", name=re.compile(r"^Answer for Enterprise Onboarding")).press(
         "Enter"
     )
@@ -182,11 +182,11 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     assert sorted(cells.all_inner_texts()[:3]) == ["2", "3", "5"]  # the lead's, each response
     expect(page.locator("#agree-row-AO-1").get_by_text("Discuss", exact=True)).to_have_count(0)
     expect(page.get_by_label("Agreed score for CX-2")).to_have_value("3")
-    assert_no_serious_axe_violations(page, "the lead's agree review step")
+    assert_no_axe_violations(page, "the lead's agree review step")
 
     page.get_by_role("link", name="Workshop mode").press("Enter")
     expect(page).to_have_url(f"{live_server.url}/assessments/{assessment.pk}/workshop/1/")
-    assert_no_serious_axe_violations(page, "workshop page")
+    assert_no_axe_violations(page, "workshop page")
     page.go_back()
     expect(page.get_by_text("Step 7 of 7")).to_be_visible()
 
@@ -223,7 +223,7 @@ def test_a_team_answers_disagrees_and_agrees_one_score(
     expect(discussed).to_contain_text("spread 3")
     expect(discussed).to_contain_text(f"The lead agreed {AGREED_CX_2} rather than 3: {REASON}")
     expect(page.locator("#radar-chart svg.radar-svg")).to_be_visible()  # server-drawn
-    assert_no_serious_axe_violations(page, "report page")
+    assert_no_axe_violations(page, "report page")
 
     # The PDF says the same.
     with page.expect_download() as pdf_download:
