@@ -1,5 +1,5 @@
-"""Reading and saving a person's language. The choice is also kept in the session, so a page
-costs no query for it."""
+"""Reading and saving a person's language. The choice is copied into the session when they
+sign in (accounts/signals.py), so a page costs no query for it."""
 
 from __future__ import annotations
 
@@ -8,22 +8,22 @@ from django.conf import settings
 from accounts.models import Preferences
 
 SESSION_KEY = "preferred_language"
-_NOT_READ = object()
 
 
 def saved_language(request) -> str:
-    """The signed-in person's chosen language, or "" (follow the browser)."""
+    """The signed-in person's chosen language, or "" (follow the browser). A session from
+    before the choice existed follows the browser until the next sign-in."""
+    session = getattr(request, "session", None)
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if session is None or user is None or not user.is_authenticated:
         return ""
-    session = request.session
-    cached = session.get(SESSION_KEY, _NOT_READ)
-    if cached is _NOT_READ:
-        cached = (
-            Preferences.objects.filter(user=user).values_list("language", flat=True).first() or ""
-        )
-        session[SESSION_KEY] = cached
-    return cached if cached in dict(settings.LANGUAGES) else ""
+    language = session.get(SESSION_KEY, "")
+    return language if language in dict(settings.LANGUAGES) else ""
+
+
+def remember_at_sign_in(request, user) -> None:
+    language = Preferences.objects.filter(user=user).values_list("language", flat=True).first()
+    request.session[SESSION_KEY] = language or ""
 
 
 def language_save(*, request, language: str) -> None:

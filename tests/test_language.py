@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Preferences
+from assessments.models import Answer
+from assessments.periods import Quarter
+from assessments.services import assessment_start
 from catalogue.models import (
     Band,
     BandTranslation,
@@ -18,6 +22,7 @@ from catalogue.models import (
     ScaleLevelTranslation,
 )
 from catalogue.selectors import forget_model_structures, model_structure
+from tests.conftest import submit
 
 
 def active_language(client, **headers) -> str:
@@ -206,3 +211,44 @@ def test_the_source_language_cannot_be_a_translation(admin_client, model_v0):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not QuestionTranslation.objects.exists()
+
+
+# --- An assessment keeps the language it was asked in -------------------------------------------
+
+
+def test_an_assessment_is_asked_and_reported_in_its_starters_language(
+    client, german, team_a, lead_a
+):
+    with translation.override("de"):
+        asked_in_german = submit(team_a, lead_a, Quarter(2026, 2), 3)
+    asked_in_english = submit(team_a, lead_a, Quarter(2026, 3), 3)
+    assert (asked_in_german.language, asked_in_english.language) == ("de", "en")
+    frozen = Answer.objects.get(assessment=asked_in_german, question__code="VO-1")
+    assert frozen.question_text == "Kennen Sie den Wert für den Kunden?"
+    english = Answer.objects.get(assessment=asked_in_english, question__code="VO-1")
+    assert english.question_text == Question.objects.get(code="VO-1").text
+
+    # Later edits to the German wording never rewrite what was asked.
+    QuestionTranslation.objects.filter(question__code="VO-1").update(text="Neu formuliert")
+    client.force_login(lead_a)
+    report = client.get(reverse("assessments:report", args=[asked_in_german.pk]))
+    assert "Kennen Sie den Wert für den Kunden?" in report.content.decode()
+    assert "Wertorientierung" in report.content.decode()
+    other = client.get(reverse("assessments:report", args=[asked_in_english.pk]))
+    assert "Kennen Sie den Wert" not in other.content.decode()
+    assert "Value Orientation" in other.content.decode()
+
+
+def test_the_wizard_asks_a_german_assessment_in_german(client, german, team_a, lead_a):
+    with translation.override("de"):
+        draft, _ = assessment_start(team=team_a, period=Quarter(2026, 4), user=lead_a)
+    client.force_login(lead_a)
+    step = client.get(reverse("assessments:step", args=[draft.pk, 2]))
+    assert step.status_code == 200
+    assert "Kennen Sie den Wert für den Kunden?" in step.content.decode()
+
+
+def test_a_language_the_app_does_not_speak_starts_in_the_source_language(team_a, lead_a, model_v0):
+    with translation.override("fr"):
+        draft, _ = assessment_start(team=team_a, period=Quarter(2026, 4), user=lead_a)
+    assert draft.language == "en"

@@ -2,6 +2,11 @@
 // heading is a link that sorts on the server (?sort=<column>&dir=asc|desc); with it, the link
 // becomes a button that reorders the rows in place and keeps aria-sort up to date.
 document.addEventListener("DOMContentLoaded", () => {
+  // Texts in the page's language: the JavaScript catalogue (jsi18n, loaded first) when present,
+  // else the English source; makemessages finds the gettext() calls. fill() puts values into
+  // the %(name)s placeholders.
+  const gettext = typeof window.gettext === "function" ? window.gettext : (text) => text;
+  const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (match, key) => String(values[key]));
   const table = document.querySelector("table[data-sortable]");
   if (!table) return;
   const body = table.tBodies[0];
@@ -36,8 +41,12 @@ document.addEventListener("DOMContentLoaded", () => {
     header.setAttribute("aria-sort", descending ? "descending" : "ascending");
     if (status) {
       const label = header.querySelector("button").textContent.trim();
-      status.textContent = `Sorted by ${label}, ${descending ? "highest" : "lowest"} first.`;
-      if (!numeric) status.textContent = `Sorted by team name, ${descending ? "Z to A" : "A to Z"}.`;
+      if (!numeric) {
+        status.textContent = descending ? gettext("Sorted by team name, Z to A.") : gettext("Sorted by team name, A to Z.");
+      } else {
+        const text = descending ? gettext("Sorted by %(column)s, highest first.") : gettext("Sorted by %(column)s, lowest first.");
+        status.textContent = fill(text, { column: label });
+      }
     }
   };
 

@@ -17,6 +17,8 @@ document.addEventListener("submit", (event) => {
       button.disabled = true;
     });
     const status = form.querySelector("[data-submit-status]");
-    if (status) status.textContent = "Submitting…";
+    // In the page's language: the JavaScript catalogue (jsi18n) when present, else English.
+    const gettext = typeof window.gettext === "function" ? window.gettext : (text) => text;
+    if (status) status.textContent = gettext("Submitting…");
   });
 });

@@ -9,6 +9,11 @@ window.addEventListener("pageshow", (event) => {
 });
 
 document.addEventListener("DOMContentLoaded", () => {
+  // Texts in the page's language: the JavaScript catalogue (jsi18n, loaded first) when present,
+  // else the English source; makemessages finds the gettext() calls. fill() puts values into
+  // the %(name)s placeholders.
+  const gettext = typeof window.gettext === "function" ? window.gettext : (text) => text;
+  const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (match, key) => String(values[key]));
   // After a refused submit, the error summary takes focus, so it is read out first.
   const summary = document.querySelector("[data-focus-on-load]");
   if (summary) summary.focus();
@@ -47,7 +52,7 @@ document.addEventListener("DOMContentLoaded", () => {
     timer = null;
     if (blocked || submitting || !unsaved()) return;
     const including = edits;
-    say("Saving…");
+    say(gettext("Saving…"));
     try {
       const response = await fetch(form.action || window.location.href, {
         method: "POST",
@@ -59,24 +64,30 @@ document.addEventListener("DOMContentLoaded", () => {
       if (response.ok) {
         updateShown(answer.shown || {});
         savedEdits = including;
-        say(`Saved ${answer.saved_at}`);
+        say(fill(gettext("Saved %(time)s"), { time: answer.saved_at }));
         if (unsaved()) schedule();
       } else if (response.status === 409 && answer.conflicts) {
         blocked = true;
-        const names = answer.conflicts.map((c) => `${c.label} (saved meanwhile: ${c.theirs})`);
-        say(`Not saved: someone else changed ${names.join("; ")}. Press “Save and stay” to compare and choose.`);
+        const names = answer.conflicts.map((c) =>
+          fill(gettext("%(field)s (saved meanwhile: %(theirs)s)"), { field: c.label, theirs: c.theirs }),
+        );
+        say(
+          fill(gettext("Not saved: someone else changed %(fields)s. Press “Save and stay” to compare and choose."), {
+            fields: names.join("; "),
+          }),
+        );
       } else if (response.status === 401) {
         blocked = true;
-        say("You were signed out. Press “Save and stay”, sign in again, and what you entered is saved then.");
+        say(gettext("You were signed out. Press “Save and stay”, sign in again, and what you entered is saved then."));
       } else if (response.status === 409 && answer.submitted) {
         blocked = true;
-        say("This assessment was submitted meanwhile; nothing more can be changed.");
+        say(gettext("This assessment was submitted meanwhile; nothing more can be changed."));
       } else {
         blocked = true;
-        say("Not saved: some answers need fixing. Press “Save and stay” to see which.");
+        say(gettext("Not saved: some answers need fixing. Press “Save and stay” to see which."));
       }
     } catch (error) {
-      say("Not saved yet (no connection). Your input is still on this page.");
+      say(gettext("Not saved yet (no connection). Your input is still on this page."));
       schedule(DELAY_MS * 4);
     }
   };
