@@ -16,7 +16,7 @@ PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist load
 export PYTEST_PARALLEL
 
-.PHONY: run test check lint format setup setup-test venv assets clean FORCE
+.PHONY: run test check lint format setup setup-test venv assets messages clean FORCE
 
 run: setup
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -44,9 +44,15 @@ format:
 
 setup: venv assets
 	./scripts/system-packages.sh
+	$(MAKE) messages
 
 setup-test: venv assets
 	./scripts/system-packages.sh --test
+	$(MAKE) messages
+
+# The German catalogue, compiled from locale/de/LC_MESSAGES/*.po (msgfmt, Debian's gettext).
+messages:
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 venv: $(VENV)/.installed
 

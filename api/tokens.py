@@ -9,6 +9,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from api.models import PersonalAccessToken
 
@@ -37,14 +38,18 @@ def token_create(
     """A new token for `user`: the row, and the token itself, which is never stored."""
     name = name.strip()
     if not name:
-        raise ValueError("Give the token a name.")
+        raise ValueError(_("Give the token a name."))
     if scope not in PersonalAccessToken.Scope.values:
-        raise ValueError("Choose read only or read and write.")
+        raise ValueError(_("Choose read only or read and write."))
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_LIFETIME_DAYS:
-        raise ValueError(f"A token expires after 1 to {MAX_LIFETIME_DAYS} days, or never.")
+        raise ValueError(
+            _("A token expires after 1 to %(days)s days, or never.") % {"days": MAX_LIFETIME_DAYS}
+        )
     active = PersonalAccessToken.objects.select_for_update().filter(user=user, revoked_at=None)
     if len(active) >= MAX_TOKENS_PER_USER:
-        raise TokenLimit(f"You have {MAX_TOKENS_PER_USER} tokens: revoke one first.")
+        raise TokenLimit(
+            _("You have %(count)d tokens: revoke one first.") % {"count": MAX_TOKENS_PER_USER}
+        )
     prefix = secrets.token_hex(4)
     token = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     expires_at = (
@@ -64,7 +69,7 @@ def token_create(
 def token_check(token: str) -> PersonalAccessToken:
     """The active token row for a presented token, or TokenRefused."""
     if not token.startswith(TOKEN_PREFIX) or token.count("_") < 2:
-        raise TokenRefused("Malformed token.")
+        raise TokenRefused(_("Malformed token."))
     prefix = token[len(TOKEN_PREFIX) :].split("_", 1)[0]
     row = (
         PersonalAccessToken.objects.select_related("user")
@@ -73,14 +78,14 @@ def token_check(token: str) -> PersonalAccessToken:
         .first()
     )
     if row is None or not hmac.compare_digest(row.digest, _digest(token)):
-        raise TokenRefused("Invalid token.")
+        raise TokenRefused(_("Invalid token."))
     if row.revoked_at is not None:
-        raise TokenRefused("This token has been revoked.")
+        raise TokenRefused(_("This token has been revoked."))
     now = timezone.now()
     if row.is_expired(now):
-        raise TokenRefused("This token has expired.")
+        raise TokenRefused(_("This token has expired."))
     if not row.user.is_active:
-        raise TokenRefused("This token's user is inactive.")
+        raise TokenRefused(_("This token's user is inactive."))
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_EVERY:
         PersonalAccessToken.objects.filter(pk=row.pk).update(last_used_at=now)
         row.last_used_at = now

@@ -108,13 +108,13 @@ class Moved:
     now: int
 
 
-def moved_without_note(
-    assessment: Assessment, questions: list[Question], answers: dict[int, Answer]
-) -> dict[str, Moved]:
-    """Per question code: carried answers (by the audit trail) whose score has since moved by
-    MOVED_BY or more while their note is empty or still the carried one. One query, carried
-    or not."""
-    carried = (
+CarriedRow = tuple[int, int | None, str, str]  # question id, score, note, carried from
+
+
+def carried_rows(assessment: Assessment, questions: list[Question]) -> list[CarriedRow]:
+    """The answers carried into `assessment` for these questions, as carrying created them
+    (the audit trail's first rows): one query. Saving a step never changes them."""
+    return list(
         Answer.history.filter(
             assessment_id=assessment.pk,
             question_id__in=[q.pk for q in questions],
@@ -123,6 +123,19 @@ def moved_without_note(
         .exclude(carried_from="")
         .values_list("question_id", "score", "note", "carried_from")
     )
+
+
+def moved_without_note(
+    assessment: Assessment,
+    questions: list[Question],
+    answers: dict[int, Answer],
+    carried: list[CarriedRow] | None = None,
+) -> dict[str, Moved]:
+    """Per question code: carried answers (by the audit trail) whose score has since moved by
+    MOVED_BY or more while their note is empty or still the carried one. One query, carried
+    or not; none when `carried` (carried_rows of the same questions) is given."""
+    if carried is None:
+        carried = carried_rows(assessment, questions)
     codes = {q.pk: q.code for q in questions}
     moved = {}
     for question_id, was, carried_note, label in carried:

@@ -9,14 +9,17 @@ trace types must be in the plotly.js bundle (scripts/build-plotly.mjs: scatter, 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from catalogue.scoring import BandRule, ScoreResult
 
 CURRENT_COLOUR = "#0a4baf"
 PEER_COLOUR = "#1e7b4d"
-PEER_LOWER_LABEL = "Peers: lower quartile"
-PEER_UPPER_LABEL = "Peers: upper quartile"
+PEER_LOWER_LABEL = _("Peers: lower quartile")
+PEER_UPPER_LABEL = _("Peers: upper quartile")
 TARGET_COLOUR = "#a14a00"
-TARGET_LABEL = "Target"
+TARGET_LABEL = _("Target")
 FONT = {"family": "DejaVu Sans, Arial, sans-serif"}
 BAND_FILLS = {
     "critical": "rgba(176, 42, 55, 0.10)",
@@ -122,7 +125,7 @@ def history_figures(history, targets: dict[str, int | None] | None = None) -> li
             annotations.append(target_label)
         layout = {
             "title": {"text": dim.name, "font": {"size": 14}},
-            "yaxis": {"range": [0, dim.max_total + 0.5], "title": {"text": "Total"}},
+            "yaxis": {"range": [0, dim.max_total + 0.5], "title": {"text": gettext("Total")}},
             "xaxis": {"type": "category"},
             "shapes": shapes,
             "annotations": annotations,
@@ -155,7 +158,7 @@ def _trend_target(target: int) -> tuple[dict, dict]:
         "yref": "y",
         "y": target,
         "yanchor": "bottom",
-        "text": f"Target {target}",
+        "text": gettext("Target %(total)s") % {"total": target},
         "showarrow": False,
         "font": {"size": 10, "color": colour},
     }
@@ -189,7 +192,7 @@ def compare_radar_figure(
             "theta": _closed(names),
             "mode": "lines",
             "line": {"color": "#adb5bd", "dash": "dot", "width": 1},
-            "name": f"Band threshold {threshold}",
+            "name": gettext("Band threshold %(total)s") % {"total": threshold},
             "hoverinfo": "skip",
             "showlegend": False,
         }

@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from weasyprint import HTML
 
 from assessments import benchmark_data, plan_views, selectors
@@ -210,21 +212,24 @@ def _trend(history: dict[Quarter, selectors.AssessmentSummary], report: Report) 
             found = [d for d in history[quarter].dimensions if d.code == dim.code]
             totals.append(str(found[0].total) if found and found[0].total is not None else "–")
         rows.append((dim.name, tuple(totals)))
-    rows.append(("Overall", tuple(str(history[q].overall_total or "–") for q in quarters)))
+    rows.append((_("Overall"), tuple(str(history[q].overall_total or "–") for q in quarters)))
     return TrendTable(tuple(q.label for q in quarters), tuple(rows))
 
 
 def _context_lines(assessment: Assessment) -> list[tuple[str, str]]:
     lines = [
-        ("Company stage", assessment.get_company_stage_display()),
-        ("Customer segment", assessment.get_customer_segment_display()),
-        ("Touch model", assessment.get_touch_model_display()),
+        (_("Company stage"), assessment.get_company_stage_display()),
+        (_("Customer segment"), assessment.get_customer_segment_display()),
+        (_("Touch model"), assessment.get_touch_model_display()),
         (
-            "Onboarding length",
-            f"{assessment.onboarding_weeks} weeks" if assessment.onboarding_weeks else "",
+            _("Onboarding length"),
+            ngettext("%(counter)s week", "%(counter)s weeks", assessment.onboarding_weeks)
+            % {"counter": assessment.onboarding_weeks}
+            if assessment.onboarding_weeks
+            else "",
         ),
     ]
-    return [(label, value or "Not given") for label, value in lines]
+    return [(label, value or _("Not given")) for label, value in lines]
 
 
 def _score_rows(report: Report, targets: dict[str, int]) -> list[tuple]:
@@ -356,8 +361,11 @@ def build_pack(
     assessed = [team for team in teams if team.pk in latest]
     if not assessed:
         raise PackError(
-            f"No team you can see has a submitted assessment for {period.label}, so there is "
-            "nothing to put in a pack."
+            _(
+                "No team you can see has a submitted assessment for %(quarter)s, so there is "
+                "nothing to put in a pack."
+            )
+            % {"quarter": period.label}
         )
     firm = FirmProfile.objects.first()
     document = PackDocument(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext, ngettext
+
 
 @dataclass(frozen=True)
 class DimensionFigures:
@@ -66,39 +68,70 @@ def join_words(items: list[str] | tuple[str, ...]) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _change_words(delta: int) -> str:
     if delta > 0:
-        return f"up {delta}"
+        return gettext("up %(delta)s") % {"delta": delta}
     if delta < 0:
-        return f"down {-delta}"
-    return "unchanged"
+        return gettext("down %(delta)s") % {"delta": -delta}
+    return gettext("unchanged")
 
 
 def headline(teams: tuple[TeamFigures, ...], period: str, previous_period: str) -> str:
     if not teams:
-        return f"No team has submitted an assessment for {period}."
+        return gettext("No team has submitted an assessment for %(period)s.") % {"period": period}
     top = teams[0].max_overall
     average = whole(Fraction(sum(t.overall for t in teams), len(teams)))
-    if len(teams) == 1:
-        opening = f"For the one team assessed, the overall score is {average} / {top}"
-    else:
-        opening = f"Across {len(teams)} teams, the average overall score is {average} / {top}"
     both = [t for t in teams if t.previous_overall is not None]
+    values = {"average": average, "top": top, "count": len(teams), "previous": previous_period}
     if not both:
-        return f"{opening}; no team was assessed in {previous_period} to compare with."
+        if len(teams) == 1:
+            return (
+                gettext(
+                    "For the one team assessed, the overall score is %(average)s / %(top)s; "
+                    "no team was assessed in %(previous)s to compare with."
+                )
+                % values
+            )
+        return (
+            gettext(
+                "Across %(count)s teams, the average overall score is %(average)s / %(top)s; "
+                "no team was assessed in %(previous)s to compare with."
+            )
+            % values
+        )
     # Like for like: the change is the mean change of the teams assessed in both quarters.
     delta = whole(Fraction(sum(t.overall - t.previous_overall for t in both), len(both)))
-    since = f"{_change_words(delta)} since {previous_period}"
+    values.update(change=_change_words(delta), both=len(both))
+    if len(teams) == 1:
+        return (
+            gettext(
+                "For the one team assessed, the overall score is %(average)s / %(top)s, "
+                "%(change)s since %(previous)s."
+            )
+            % values
+        )
     if len(both) < len(teams):
-        since += f" (for the {_plural(len(both), 'team')} assessed in both quarters)"
-    return f"{opening}, {since}."
+        return (
+            ngettext(
+                "Across %(count)s teams, the average overall score is %(average)s / %(top)s, "
+                "%(change)s since %(previous)s (for the %(both)s team assessed in both quarters).",
+                "Across %(count)s teams, the average overall score is %(average)s / %(top)s, "
+                "%(change)s since %(previous)s (for the %(both)s teams assessed in both "
+                "quarters).",
+                len(both),
+            )
+            % values
+        )
+    return (
+        gettext(
+            "Across %(count)s teams, the average overall score is %(average)s / %(top)s, "
+            "%(change)s since %(previous)s."
+        )
+        % values
+    )
 
 
 def team_line(team: TeamFigures) -> str:
@@ -108,12 +141,24 @@ def team_line(team: TeamFigures) -> str:
     low = min(d.total for d in dims)
     top = dims[0].max_total
     if high == low:
-        return f"{team.name}: every dimension at {high} / {top}."
+        return gettext("%(team)s: every dimension at %(high)s / %(top)s.") % {
+            "team": team.name,
+            "high": high,
+            "top": top,
+        }
     strongest = join_words([d.name for d in dims if d.total == high])
     weakest = join_words([d.name for d in dims if d.total == low])
-    return (
-        f"{team.name}: strongest {strongest} ({high} / {top}), weakest {weakest} ({low} / {top})."
-    )
+    return gettext(
+        "%(team)s: strongest %(strongest)s (%(high)s / %(top)s), "
+        "weakest %(weakest)s (%(low)s / %(top)s)."
+    ) % {
+        "team": team.name,
+        "strongest": strongest,
+        "high": high,
+        "top": top,
+        "weakest": weakest,
+        "low": low,
+    }
 
 
 def _moves(teams: tuple[TeamFigures, ...]) -> list[tuple[int, TeamFigures, DimensionFigures]]:
@@ -130,19 +175,43 @@ def _move_sentence(
 ) -> str:
     wanted = [m for m in moves if (m[0] > 0 if rising else m[0] < 0)]
     if not wanted:
-        return f"No dimension {'rose' if rising else 'fell'} since {previous_period}."
+        none = (
+            gettext("No dimension rose since %(previous)s.")
+            if rising
+            else gettext("No dimension fell since %(previous)s.")
+        )
+        return none % {"previous": previous_period}
     extreme = max(m[0] for m in wanted) if rising else min(m[0] for m in wanted)
     best = [m for m in wanted if m[0] == extreme]
-    noun = "gain" if rising else "drop"
     words = _change_words(extreme)
     if len(best) == 1:
         _, team, dim = best[0]
-        return (
-            f"The biggest {noun} since {previous_period}: {team.name}, {dim.name}, "
-            f"{words} ({dim.previous} → {dim.total})."
+        one = (
+            gettext(
+                "The biggest gain since %(previous)s: %(team)s, %(dimension)s, "
+                "%(change)s (%(before)s → %(after)s)."
+            )
+            if rising
+            else gettext(
+                "The biggest drop since %(previous)s: %(team)s, %(dimension)s, "
+                "%(change)s (%(before)s → %(after)s)."
+            )
         )
+        return one % {
+            "previous": previous_period,
+            "team": team.name,
+            "dimension": dim.name,
+            "change": words,
+            "before": dim.previous,
+            "after": dim.total,
+        }
     named = join_words([f"{t.name}, {d.name} ({d.previous} → {d.total})" for _, t, d in best])
-    return f"The biggest {noun}s since {previous_period}, {words} each: {named}."
+    several = (
+        gettext("The biggest gains since %(previous)s, %(change)s each: %(list)s.")
+        if rising
+        else gettext("The biggest drops since %(previous)s, %(change)s each: %(list)s.")
+    )
+    return several % {"previous": previous_period, "change": words, "list": named}
 
 
 def changes(teams: tuple[TeamFigures, ...], previous_period: str) -> tuple[str, ...]:
@@ -160,28 +229,48 @@ def targets_sentence(teams: tuple[TeamFigures, ...]) -> str:
     if not teams:
         return ""
     if not with_targets:
-        return "No team has set targets yet."
+        return gettext("No team has set targets yet.")
     below = [t for t in with_targets if t.below_target]
     if not below:
         if len(with_targets) == 1:
-            return f"{with_targets[0].name} meets every target it has set."
-        return f"All {len(with_targets)} teams with targets meet them."
+            return gettext("%(team)s meets every target it has set.") % {
+                "team": with_targets[0].name
+            }
+        return gettext("All %(count)s teams with targets meet them.") % {"count": len(with_targets)}
 
     def shortfalls(team: TeamFigures) -> str:
-        return join_words([f"{d.name} ({d.total}, target {d.target})" for d in team.below_target])
+        return join_words(
+            [
+                gettext("%(dimension)s (%(total)s, target %(target)s)")
+                % {"dimension": d.name, "total": d.total, "target": d.target}
+                for d in team.below_target
+            ]
+        )
 
     if len(with_targets) == 1:
-        return f"{below[0].name} is below target on {shortfalls(below[0])}."
-    verb = "is" if len(below) == 1 else "are"
-    parts = "; ".join(f"{team.name} on {shortfalls(team)}" for team in below)
-    return f"{len(below)} of {len(with_targets)} teams with targets {verb} below target: {parts}."
+        return gettext("%(team)s is below target on %(shortfalls)s.") % {
+            "team": below[0].name,
+            "shortfalls": shortfalls(below[0]),
+        }
+    parts = "; ".join(
+        gettext("%(team)s on %(shortfalls)s") % {"team": team.name, "shortfalls": shortfalls(team)}
+        for team in below
+    )
+    return ngettext(
+        "%(count)s of %(total)s teams with targets is below target: %(parts)s.",
+        "%(count)s of %(total)s teams with targets are below target: %(parts)s.",
+        len(below),
+    ) % {"count": len(below), "total": len(with_targets), "parts": parts}
 
 
 def missing_sentence(names: tuple[str, ...], period: str) -> str:
     if not names:
         return ""
-    verb = "has" if len(names) == 1 else "have"
-    return f"{_plural(len(names), 'team')} {verb} not submitted for {period}: {join_words(names)}."
+    return ngettext(
+        "%(count)s team has not submitted for %(period)s: %(names)s.",
+        "%(count)s teams have not submitted for %(period)s: %(names)s.",
+        len(names),
+    ) % {"count": len(names), "period": period, "names": join_words(names)}
 
 
 def summarize(

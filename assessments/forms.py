@@ -9,6 +9,8 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments import uploads
 from assessments.edits import UNKNOWN
@@ -20,7 +22,7 @@ from organizations.models import Team
 
 class StartForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
-    period = forms.TypedChoiceField(label="Quarter", coerce=Quarter.parse)
+    period = forms.TypedChoiceField(label=_("Quarter"), coerce=Quarter.parse)
 
     def __init__(
         self,
@@ -41,7 +43,7 @@ class StartForm(forms.Form):
         )
         self.fields["period"].choices = [(q.key, q.label) for q in quarters]
         self.fields["period"].initial = current.key
-        self.fields["period"].help_text = "Defaults to the current calendar quarter."
+        self.fields["period"].help_text = _("Defaults to the current calendar quarter.")
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -49,16 +51,20 @@ class StartForm(forms.Form):
 def _carry_field(offers: dict[int, tuple[str, Quarter]]) -> forms.BooleanField:
     if len(offers) == 1:
         [(name, quarter)] = offers.values()
-        label = f"Start from {name}'s {quarter.label} answers"
-        others = " Other teams start empty."
+        label = gettext("Start from %(name)s's %(quarter)s answers") % {
+            "name": name,
+            "quarter": quarter.label,
+        }
+        others = " " + gettext("Other teams start empty.")
     else:
-        label = "Start from the team's last submitted answers"
+        label = gettext("Start from the team's last submitted answers")
         others = " (" + "; ".join(f"{n}: {q.label}" for n, q in offers.values()) + ")."
     return forms.BooleanField(
         label=label,
         required=False,
         initial=True,
-        help_text="Every answer is prefilled and marked until you check it, step by step." + others,
+        help_text=gettext("Every answer is prefilled and marked until you check it, step by step.")
+        + others,
     )
 
 
@@ -122,25 +128,28 @@ def _as_text(value) -> str:
 
 class ContextForm(ShownValues, forms.ModelForm):
     onboarding_weeks = forms.IntegerField(
-        label="Typical onboarding length (weeks)",
+        label=_("Typical onboarding length (weeks)"),
         min_value=1,
         max_value=104,
         required=False,
-        help_text="From kick-off to the customer's first value, in a typical project.",
+        help_text=_("From kick-off to the customer's first value, in a typical project."),
     )
 
     class Meta:
         model = Assessment
         fields = ["company_stage", "customer_segment", "touch_model", "onboarding_weeks"]
         widgets = {"touch_model": forms.RadioSelect}
-        labels = {"touch_model": "Touch model"}
+        labels = {"touch_model": _("Touch model")}
 
     tracked = tuple(Meta.fields)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A radio cannot be unticked, so "not specified" is a choice of its own.
-        self.fields["touch_model"].choices = [("", "Not specified"), *Assessment.TouchModel.choices]
+        self.fields["touch_model"].choices = [
+            ("", gettext("Not specified")),
+            *Assessment.TouchModel.choices,
+        ]
         self.add_shown_fields()
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -201,10 +210,10 @@ class DimensionForm(ShownValues, forms.Form):
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": "Choose a score from 1 to 5."},
+                error_messages={"invalid_choice": _("Choose a score from 1 to 5.")},
             )
             self.fields[note_name] = NoteField(
-                label=f"Note on {question.code} (optional)",
+                label=gettext("Note on %(code)s (optional)") % {"code": question.code},
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -226,7 +235,7 @@ class DimensionForm(ShownValues, forms.Form):
         if self.carried:
             # Rendered by includes/carried_confirm.html, below the questions.
             self.fields[CONFIRM_FIELD] = forms.BooleanField(
-                label="I have checked these answers",
+                label=_("I have checked these answers"),
                 required=False,
             )
         self.fields[PROMPTED_FIELD] = forms.CharField(
@@ -253,8 +262,11 @@ class DimensionForm(ShownValues, forms.Form):
             if unchecked:
                 self.add_error(
                     CONFIRM_FIELD,
-                    f"Tick \u201cI have checked these answers\u201d to confirm the answers "
-                    f"carried from {self.carried_label} ({', '.join(unchecked)}), or change them.",
+                    gettext(
+                        "Tick “I have checked these answers” to confirm the answers "
+                        "carried from %(quarters)s (%(codes)s), or change them."
+                    )
+                    % {"quarters": self.carried_label, "codes": ", ".join(unchecked)},
                 )
         return cleaned
 
@@ -319,9 +331,8 @@ def _guidance_html(question: Question) -> str:
     if not question.guidance:
         return ""
     html = format_html(
-        '<details class="guidance mb-3"><summary>Guidance for {}</summary>'
-        '<p class="mt-2 mb-0">{}</p></details>',
-        question.code,
+        '<details class="guidance mb-3"><summary>{}</summary><p class="mt-2 mb-0">{}</p></details>',
+        gettext("Guidance for %(code)s") % {"code": question.code},
         question.guidance,
     )
     return html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
@@ -329,15 +340,19 @@ def _guidance_html(question: Question) -> str:
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="One row per answer, with the header "
-        "organization,team,year,quarter,model_version,question,score,note.",
+        label=_("CSV file"),
+        help_text=_(
+            "One row per answer, with the header "
+            "organization,team,year,quarter,model_version,question,score,note."
+        ),
     )
     create_teams = forms.BooleanField(
-        label="Create teams that do not exist yet",
+        label=_("Create teams that do not exist yet"),
         required=False,
-        help_text="Leave this off to catch a misspelt team name: rows for an unknown team are "
-        "then listed as problems instead of starting a new team.",
+        help_text=_(
+            "Leave this off to catch a misspelt team name: rows for an unknown team are "
+            "then listed as problems instead of starting a new team."
+        ),
     )
 
     @property

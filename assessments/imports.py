@@ -27,8 +27,10 @@ from itertools import islice
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from simple_history.utils import bulk_create_with_history
 
+from assessments import events
 from assessments.benchmark_tasks import refresh_peer_benchmarks
 from assessments.exports.csv_format import HEADER, CsvRow, Problem, RestUnread
 from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
@@ -67,7 +69,14 @@ class ImportRejected(AssessmentError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__(f"The file was not imported: {len(problems)} problem(s) found.")
+        super().__init__(
+            ngettext(
+                "The file was not imported: %(count)s problem(s) found.",
+                "The file was not imported: %(count)s problem(s) found.",
+                len(problems),
+            )
+            % {"count": len(problems)}
+        )
 
 
 class ImportBusy(AssessmentError):
@@ -133,8 +142,10 @@ def assessments_import(
         if not _lock_wait_ran_out(error):
             raise
         raise ImportBusy(
-            "Another import into the same organization was still being saved, so nothing was "
-            "imported. Send the file again in a minute."
+            gettext(
+                "Another import into the same organization was still being saved, so nothing was "
+                "imported. Send the file again in a minute."
+            )
         ) from error
 
 
@@ -177,13 +188,18 @@ def _read(
         bad = len(problems)
         _check_text(row, problems)
         if not row.organization:
-            problems.append(Problem(line, "organization", "is empty"))
+            problems.append(Problem(line, "organization", gettext("is empty")))
         elif only_name is not None and row.organization.casefold() != only_name:
             problems.append(
-                Problem(line, "organization", f"{row.organization!r} is not {only.name!r}")
+                Problem(
+                    line,
+                    "organization",
+                    gettext("%(value)s is not %(organization)s")
+                    % {"value": repr(row.organization), "organization": repr(only.name)},
+                )
             )
         if not row.team:
-            problems.append(Problem(line, "team", "is empty"))
+            problems.append(Problem(line, "team", gettext("is empty")))
         year = _whole_number(row.year, *YEARS, line, "year", problems)
         quarter = _whole_number(row.quarter, *QUARTERS, line, "quarter", problems)
         model = models.get(row.model_version)
@@ -192,8 +208,11 @@ def _read(
                 Problem(
                     line,
                     "model_version",
-                    f"{row.model_version!r} names more than one model; import it by command "
-                    "after renaming one of them",
+                    gettext(
+                        "%(version)s names more than one model; import it by command "
+                        "after renaming one of them"
+                    )
+                    % {"version": repr(row.model_version)},
                 )
             )
         elif model is None:
@@ -201,13 +220,17 @@ def _read(
                 Problem(
                     line,
                     "model_version",
-                    f"unknown version {row.model_version!r} (known: {known_versions})",
+                    gettext("unknown version %(version)s (known: %(known)s)")
+                    % {"version": repr(row.model_version), "known": known_versions},
                 )
             )
         elif row.question not in codes[model.pk]:
             problems.append(
                 Problem(
-                    line, "question", f"unknown question code {row.question!r} in {model.version}"
+                    line,
+                    "question",
+                    gettext("unknown question code %(code)s in %(version)s")
+                    % {"code": repr(row.question), "version": model.version},
                 )
             )
         score = _whole_number(row.score, *SCORES, line, "score", problems)
@@ -222,15 +245,31 @@ def _read(
                     Problem(
                         line,
                         "model_version",
-                        f"{row.team} {year} Q{quarter} is already in this file under "
-                        f"{first_version} (line {first_line}); a team has one assessment a quarter",
+                        gettext(
+                            "%(team)s %(year)s Q%(quarter)s is already in this file under "
+                            "%(version)s (line %(line)s); a team has one assessment a quarter"
+                        )
+                        % {
+                            "team": row.team,
+                            "year": year,
+                            "quarter": quarter,
+                            "version": first_version,
+                            "line": first_line,
+                        },
                     )
                 )
                 continue
             group = groups[key] = _Group(line, row.organization, row.team, year, quarter, model, {})
         elif row.question in group.scores:
             repeated = group.scores[row.question][2]
-            problems.append(Problem(line, "question", f"{row.question} repeats line {repeated}"))
+            problems.append(
+                Problem(
+                    line,
+                    "question",
+                    gettext("%(code)s repeats line %(line)s")
+                    % {"code": row.question, "line": repeated},
+                )
+            )
             continue
         group.scores[row.question] = (score, row.note, line)
     for group in groups.values() if read_to_the_end else ():  # else: answers may be unread
@@ -240,12 +279,17 @@ def _read(
                 Problem(
                     group.line,
                     "question",
-                    f"{group.team} {group.year} Q{group.quarter} has no answer for "
-                    + ", ".join(missing),
+                    gettext("%(team)s %(year)s Q%(quarter)s has no answer for %(codes)s")
+                    % {
+                        "team": group.team,
+                        "year": group.year,
+                        "quarter": group.quarter,
+                        "codes": ", ".join(missing),
+                    },
                 )
             )
     if not count and not problems:
-        problems.append(Problem(2, "row", "the file has a header but no answers"))
+        problems.append(Problem(2, "row", gettext("the file has a header but no answers")))
     return list(groups.values()), problems, codes
 
 
@@ -262,7 +306,11 @@ def _check_text(row: CsvRow, problems: list[Problem]) -> None:
         value = getattr(row, column)
         if len(value) > NAME_LENGTHS[column]:
             problems.append(
-                Problem(row.line, column, f"is longer than {NAME_LENGTHS[column]} characters")
+                Problem(
+                    row.line,
+                    column,
+                    gettext("is longer than %(max)s characters") % {"max": NAME_LENGTHS[column]},
+                )
             )
         forbidden = _NAME_FORBIDDEN.search(value)
         if forbidden:
@@ -271,18 +319,26 @@ def _check_text(row: CsvRow, problems: list[Problem]) -> None:
     if forbidden:
         problems.append(Problem(row.line, "note", _contains(forbidden.group())))
     if len(row.note) > NOTE_LENGTH:
-        problems.append(Problem(row.line, "note", f"is longer than {NOTE_LENGTH} characters"))
+        problems.append(
+            Problem(
+                row.line,
+                "note",
+                gettext("is longer than %(max)s characters") % {"max": NOTE_LENGTH},
+            )
+        )
 
 
 def _contains(char: str) -> str:
     if char == "\x00":
-        return "contains a NUL character"
+        return gettext("contains a NUL character")
     if char in _TEXT_DIRECTION:
-        return (
-            f"contains a text-direction control character (U+{ord(char):04X}), which makes "
+        return gettext(
+            "contains a text-direction control character (U+%(code)s), which makes "
             "the name display differently from what it is; remove it"
-        )
-    return f"contains a control character (U+{ord(char):04X}); remove it"
+        ) % {"code": f"{ord(char):04X}"}
+    return gettext("contains a control character (U+%(code)s); remove it") % {
+        "code": f"{ord(char):04X}"
+    }
 
 
 def _whole_number(
@@ -291,12 +347,24 @@ def _whole_number(
     # ASCII digits only: int() also reads "٣", "３", "+3" and "3_0" as numbers.
     if not (value.isascii() and value.isdigit()):
         problems.append(
-            Problem(line, column, f"{value!r} is not a whole number written with the digits 0-9")
+            Problem(
+                line,
+                column,
+                gettext("%(value)s is not a whole number written with the digits 0-9")
+                % {"value": repr(value)},
+            )
         )
         return None
     digits = value.lstrip("0") or "0"
     if len(digits) > len(str(high)) or not low <= int(digits) <= high:
-        problems.append(Problem(line, column, f"{digits[:12]} is outside {low} to {high}"))
+        problems.append(
+            Problem(
+                line,
+                column,
+                gettext("%(value)s is outside %(low)s to %(high)s")
+                % {"value": digits[:12], "low": low, "high": high},
+            )
+        )
         return None
     return int(digits)
 
@@ -326,9 +394,22 @@ def _write(
                 Problem(
                     group.line,
                     "team",
-                    f"{group.team!r} is not a team of {group.organization}"
-                    + (f" (its teams: {', '.join(known)})" if known else "")
-                    + "; to add it, tick “Create teams that do not exist yet”",
+                    (
+                        gettext(
+                            "%(team)s is not a team of %(organization)s (its teams: %(teams)s); "
+                            "to add it, tick “Create teams that do not exist yet”"
+                        )
+                        if known
+                        else gettext(
+                            "%(team)s is not a team of %(organization)s; "
+                            "to add it, tick “Create teams that do not exist yet”"
+                        )
+                    )
+                    % {
+                        "team": repr(group.team),
+                        "organization": group.organization,
+                        "teams": ", ".join(known),
+                    },
                 )
             )
         if team is not None and (team.pk, group.year, group.quarter) in taken:
@@ -336,7 +417,8 @@ def _write(
                 Problem(
                     group.line,
                     "team",
-                    f"{team.name} already has a {group.year} Q{group.quarter} assessment",
+                    gettext("%(team)s already has a %(year)s Q%(quarter)s assessment")
+                    % {"team": team.name, "year": group.year, "quarter": group.quarter},
                 )
             )
     if problems:
@@ -397,6 +479,7 @@ def _write(
         model_version_mark_in_use(model=model)
     if assessments:
         transaction.on_commit(refresh_peer_benchmarks.enqueue)  # new totals feed the benchmarks
+        events.send(events.import_completed, assessments=assessments, user=user)
     return ImportResult(assessments, created_orgs, created_teams)
 
 
@@ -525,24 +608,52 @@ def _existing(
             continue
         value = getattr(group, column)
         problems.append(
-            Problem(group.line, column, f"{value!r} names more than one {column}; rename one")
+            Problem(
+                group.line,
+                column,
+                (
+                    gettext("%(value)s names more than one organization; rename one")
+                    if column == "organization"
+                    else gettext("%(value)s names more than one team; rename one")
+                )
+                % {"value": repr(value)},
+            )
         )
     return organizations, teams
 
 
 def summary(result: ImportResult) -> str:
-    parts = [f"Imported {len(result.assessments)} submitted assessment(s)."]
+    count = len(result.assessments)
+    parts = [
+        ngettext(
+            "Imported %(count)s submitted assessment(s).",
+            "Imported %(count)s submitted assessment(s).",
+            count,
+        )
+        % {"count": count}
+    ]
     shown = [f"{a.team.name} {a.period.label}" for a in result.assessments[:SUMMARY_LISTS]]
-    parts.append("Assessments: " + _listed(shown, len(result.assessments)))
+    parts.append(gettext("Assessments: %(list)s") % {"list": _listed(shown, count)})
     if result.organizations_created:
         names = result.organizations_created
-        parts.append("New organization(s): " + _listed(names[:SUMMARY_LISTS], len(names)))
+        parts.append(
+            ngettext("New organization(s): %(list)s", "New organization(s): %(list)s", len(names))
+            % {"list": _listed(names[:SUMMARY_LISTS], len(names))}
+        )
     if result.teams_created:
         names = result.teams_created
-        parts.append("New team(s): " + _listed(names[:SUMMARY_LISTS], len(names)))
+        parts.append(
+            ngettext("New team(s): %(list)s", "New team(s): %(list)s", len(names))
+            % {"list": _listed(names[:SUMMARY_LISTS], len(names))}
+        )
     return " ".join(parts)
 
 
 def _listed(shown: list[str], total: int) -> str:
     more = total - len(shown)
-    return ", ".join(shown) + (f" and {more} more." if more else ".")
+    if more:
+        return ngettext("%(list)s and %(count)s more.", "%(list)s and %(count)s more.", more) % {
+            "list": ", ".join(shown),
+            "count": more,
+        }
+    return ", ".join(shown) + "."

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from assessments.charts import CURRENT_COLOUR, FONT
 from assessments.periods import Quarter
 from assessments.plan_services import METRIC_RULES
@@ -102,8 +104,9 @@ def _figure(field, labels, quarters, recorded, themes: list[ThemeMark]) -> dict:
             "yref": "paper",
             "y": 1,
             "yanchor": "bottom",
-            "text": f"Theme {mark.code}",
-            "hovertext": f"{mark.quarter.label}: theme for next quarter, {mark.name}",
+            "text": gettext("Theme %(code)s") % {"code": mark.code},
+            "hovertext": gettext("%(quarter)s: theme for next quarter, %(theme)s")
+            % {"quarter": mark.quarter.label, "theme": mark.name},
             "showarrow": False,
             "font": {"size": 10, "color": THEME_COLOUR},
         }

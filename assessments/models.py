@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments import periods
@@ -16,25 +17,25 @@ from organizations.models import Team
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
 
     class TouchModel(models.TextChoices):
-        HIGH = "high", "High touch"
-        MEDIUM = "medium", "Medium touch"
-        LOW = "low", "Low touch"
+        HIGH = "high", _("High touch")
+        MEDIUM = "medium", _("Medium touch")
+        LOW = "low", _("Low touch")
 
     class CompanyStage(models.TextChoices):
-        EARLY = "early", "Early stage (finding product-market fit)"
-        GROWTH = "growth", "Growth"
-        SCALE = "scale", "Scale-up"
-        MATURE = "mature", "Mature / enterprise"
+        EARLY = "early", _("Early stage (finding product-market fit)")
+        GROWTH = "growth", _("Growth")
+        SCALE = "scale", _("Scale-up")
+        MATURE = "mature", _("Mature / enterprise")
 
     class CustomerSegment(models.TextChoices):
-        SMB = "smb", "SMB"
-        MID_MARKET = "mid-market", "Mid-market"
-        ENTERPRISE = "enterprise", "Enterprise"
-        MIXED = "mixed", "Mixed"
+        SMB = "smb", _("SMB")
+        MID_MARKET = "mid-market", _("Mid-market")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        MIXED = "mixed", _("Mixed")
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="assessments")
     year = models.PositiveSmallIntegerField()
@@ -48,6 +49,9 @@ class Assessment(models.Model):
     onboarding_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     # Chosen by the lead when inviting: respondents' scores are shown without their names.
     anonymous_responses = models.BooleanField(default=False)
+    # The language its questions were asked in (who started it was using it): the wizard, the
+    # frozen wording and the report show the model's wording in it (catalogue translations).
+    language = models.CharField(max_length=10, default="en", editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -163,13 +167,13 @@ class Respondent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LEAD = "lead", "Lead"
-        INVITED = "invited", "Invited"
-        IMPORTED = "imported", "Imported"
+        LEAD = "lead", _("Lead")
+        INVITED = "invited", _("Invited")
+        IMPORTED = "imported", _("Imported")
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
     # Empty until an e-mail invitation is accepted, and for imports.

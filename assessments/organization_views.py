@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from assessments import portfolio
@@ -72,7 +73,7 @@ class SortHeader:
 
 
 def _sort_headers(heatmap: portfolio.Heatmap, key: str, descending: bool) -> list[SortHeader]:
-    labels = {"team": "Team", "overall": "Overall", "change": "Change"}
+    labels = {"team": gettext("Team"), "overall": gettext("Overall"), "change": gettext("Change")}
     labels.update({column.sort_key: column.name for column in heatmap.columns})
     headers = []
     for sort_key in heatmap.sort_keys:
@@ -149,7 +150,10 @@ def _read_compare(request: HttpRequest, visible: dict[int, Team]) -> CompareRequ
     for value in raw_quarters:
         quarter = parse_quarter(value)
         if quarter is None:
-            raise BadCompare(f"{value[:20]!r} is not a quarter; pick one from the list.")
+            raise BadCompare(
+                gettext("%(value)s is not a quarter; pick one from the list.")
+                % {"value": repr(value[:20])}
+            )
         if quarter not in quarters:
             quarters.append(quarter)
     return CompareRequest(team_ids, quarters, empty=False)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from assessments import client_pack
 from assessments.periods import Quarter
+from assessments.recipient_language import user_language
 from assessments.workspace_models import ClientPack
 
 logger = logging.getLogger(__name__)
@@ -32,8 +34,11 @@ def _progress(pk: int):
     return report
 
 
-def render_pack(pack_id: int) -> str:
+def render_pack(pack_id: int, language: str | None = None) -> str:
     """Render one pack; the task's body, callable directly. Returns the pack's final status.
+
+    Rendered in `language` (the requester's when they asked); without one (a task queued before
+    the language was passed) in the requester's saved language, else the site's default.
 
     Never raises for a pack that fails: the failure is recorded on the pack (its words for the
     person who asked, the traceback in the log) so the status page can offer a retry."""
@@ -47,13 +52,14 @@ def render_pack(pack_id: int) -> str:
     try:
         if pack.requested_by is None:
             raise client_pack.PackError(NO_REQUESTER)
-        document = client_pack.build_pack(
-            pack.organization,
-            Quarter(pack.year, pack.quarter),
-            pack.requested_by,
-            on_progress=_progress(pack.pk),
-        )
-        content = client_pack.render_pack_pdf(document)
+        with translation.override(pack_language(pack, language)):
+            document = client_pack.build_pack(
+                pack.organization,
+                Quarter(pack.year, pack.quarter),
+                pack.requested_by,
+                on_progress=_progress(pack.pk),
+            )
+            content = client_pack.render_pack_pdf(document)
         pack.refresh_from_db(fields=["teams_done", "teams_total"])
         pack.file.save(client_pack.pack_filename(pack), ContentFile(content), save=False)
         now = timezone.now()
@@ -76,14 +82,23 @@ def render_pack(pack_id: int) -> str:
     return ClientPack.Status.DONE
 
 
+def pack_language(pack: ClientPack, language: str | None = None) -> str:
+    """`language` when it is one the site speaks, else the requester's saved language, else
+    the site's default."""
+    if language and language in dict(settings.LANGUAGES):
+        return language
+    return user_language(pack.requested_by_id)
+
+
 @task()
-def render_client_pack(pack_id: int) -> str:
-    return render_pack(pack_id)
+def render_client_pack(pack_id: int, language: str | None = None) -> str:
+    return render_pack(pack_id, language)
 
 
-def pack_enqueue(*, pack: ClientPack) -> ClientPack:
+def pack_enqueue(*, pack: ClientPack, language: str | None = None) -> ClientPack:
     """Queue a pack for rendering and remember the task's id: a failed or expired one starts
-    over, without its old file."""
+    over, without its old file. `language` is what it is rendered in: pass the requester's
+    current one; without it the requester's saved language is used (see pack_language)."""
     if pack.file:
         pack.file.delete(save=False)
     ClientPack.objects.filter(pk=pack.pk).update(
@@ -94,7 +109,7 @@ def pack_enqueue(*, pack: ClientPack) -> ClientPack:
         finished_at=None,
         expires_at=None,
     )
-    result = render_client_pack.enqueue(pack.pk)
+    result = render_client_pack.enqueue(pack.pk, language or None)
     ClientPack.objects.filter(pk=pack.pk).update(task_id=str(result.id)[:64])
     pack.refresh_from_db()
     return pack

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,16 +40,24 @@ class PackForm(forms.Form):
 def progress_text(pack: ClientPack) -> str:
     """ "7 of 20 teams", in words for the page and the JSON alike."""
     if pack.status == ClientPack.Status.QUEUED:
-        return "Waiting for a worker to start."
+        return gettext("Waiting for a worker to start.")
     if pack.status == ClientPack.Status.RUNNING:
         if not pack.teams_total:
-            return "Starting."
+            return gettext("Starting.")
         if pack.teams_done >= pack.teams_total:
-            return f"{pack.teams_done} of {pack.teams_total} teams; laying out the PDF."
-        return f"{pack.teams_done} of {pack.teams_total} teams."
+            return ngettext(
+                "%(done)s of %(total)s teams; laying out the PDF.",
+                "%(done)s of %(total)s teams; laying out the PDF.",
+                pack.teams_total,
+            ) % {"done": pack.teams_done, "total": pack.teams_total}
+        return ngettext(
+            "%(done)s of %(total)s teams.", "%(done)s of %(total)s teams.", pack.teams_total
+        ) % {"done": pack.teams_done, "total": pack.teams_total}
     if pack.status == ClientPack.Status.DONE:
-        return f"Ready: {pack.teams_total} team{'' if pack.teams_total == 1 else 's'}."
-    return "Failed."
+        return ngettext("Ready: %(count)s team.", "Ready: %(count)s teams.", pack.teams_total) % {
+            "count": pack.teams_total
+        }
+    return gettext("Failed.")
 
 
 def _status_context(pack: ClientPack) -> dict:
@@ -80,7 +90,11 @@ def pack_start(request: HttpRequest, slug: str) -> HttpResponse:
             .first()
         )
         if pending is not None:  # a second click while the first is rendering
-            messages.info(request, f"The {period.label} pack is already being rendered.")
+            messages.info(
+                request,
+                gettext("The %(quarter)s pack is already being rendered.")
+                % {"quarter": period.label},
+            )
             return redirect("assessments:pack-status", pk=pending.pk)
         pack = ClientPack.objects.create(
             organization=organization,
@@ -88,7 +102,7 @@ def pack_start(request: HttpRequest, slug: str) -> HttpResponse:
             quarter=period.quarter,
             requested_by=request.user,
         )
-        pack_tasks.pack_enqueue(pack=pack)
+        pack_tasks.pack_enqueue(pack=pack, language=translation.get_language())
         return redirect("assessments:pack-status", pk=pack.pk)
     packs = list(
         client_pack.packs_visible_to(request.user).filter(organization=organization)[:PACKS_LISTED]
@@ -138,7 +152,7 @@ def pack_progress(request: HttpRequest, pk: int) -> JsonResponse:
 def pack_download(request: HttpRequest, pk: int) -> HttpResponse:
     pack = get_object_or_404(client_pack.packs_visible_to(request.user), pk=pk)
     if pack.status != ClientPack.Status.DONE:
-        messages.info(request, "The pack is not ready yet.")
+        messages.info(request, gettext("The pack is not ready yet."))
         return redirect("assessments:pack-status", pk=pack.pk)
     if not client_pack.is_expired(pack):
         try:
@@ -161,10 +175,14 @@ def pack_download(request: HttpRequest, pk: int) -> HttpResponse:
 def pack_retry(request: HttpRequest, pk: int) -> HttpResponse:
     pack = get_object_or_404(client_pack.packs_visible_to(request.user), pk=pk)
     if pack.status in IN_FLIGHT and not client_pack.is_stalled(pack):
-        messages.info(request, "The pack is already being rendered.")
+        messages.info(request, gettext("The pack is already being rendered."))
     elif pack.status == ClientPack.Status.DONE and not client_pack.is_expired(pack):
-        messages.info(request, "The pack is ready: download it below.")
+        messages.info(request, gettext("The pack is ready: download it below."))
     else:
-        pack_tasks.pack_enqueue(pack=pack)
-        messages.success(request, "The pack is queued again.")
+        # Rendered in the requester's language: the current one when they retry themselves,
+        # else their saved one (pack_tasks.pack_language).
+        mine = pack.requested_by_id == request.user.pk
+        language = translation.get_language() if mine else None
+        pack_tasks.pack_enqueue(pack=pack, language=language)
+        messages.success(request, gettext("The pack is queued again."))
     return redirect("assessments:pack-status", pk=pack.pk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F, Q
+from django.utils.translation import gettext
 
 from assessments import improvement
 from assessments.models import Action, Answer, Assessment, DimensionTarget, OutcomeMetrics
@@ -231,7 +232,7 @@ class VerdictView:
     @property
     def band_text(self) -> str:
         if not self.verdict.band_changed:
-            return "band unchanged"
+            return gettext("band unchanged")
         return f"{self.verdict.band_before} → {self.verdict.band_after}"
 
     @property
@@ -252,7 +253,7 @@ class VerdictView:
 def figure_text(value: float | None) -> str:
     """A recorded figure as people write it: 4.25, 3.8, 45."""
     if value is None:
-        return "not recorded"
+        return gettext("not recorded")
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Action
 from assessments.plan_services import STAGE_REASON_MAX, ActionInput
@@ -45,25 +47,25 @@ class ThemeOption:
 
 class ThemeForm(forms.Form):
     dimension = forms.TypedChoiceField(
-        label="Dimension to work on next quarter",
+        label=_("Dimension to work on next quarter"),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Pick the dimension to work on next quarter.",
-            "invalid_choice": "Pick one of the dimensions of this assessment's model version.",
+            "required": _("Pick the dimension to work on next quarter."),
+            "invalid_choice": _("Pick one of the dimensions of this assessment's model version."),
         },
     )
     questions = forms.TypedMultipleChoiceField(
-        label="Questions to work on (optional)",
+        label=_("Questions to work on (optional)"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "invalid_choice": "Pick questions of this assessment's model version.",
+            "invalid_choice": _("Pick questions of this assessment's model version."),
         },
     )
     reason = forms.CharField(
-        label="Why this theme (optional)",
+        label=_("Why this theme (optional)"),
         max_length=STAGE_REASON_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -109,19 +111,19 @@ class ThemeForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
-    owner = forms.ChoiceField(label="Owner", required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
     owner_name = forms.CharField(
-        label="Or the owner's name",
+        label=_("Or the owner's name"),
         max_length=150,
         required=False,
-        help_text="For someone without an account.",
+        help_text=_("For someone without an account."),
     )
     due_date = forms.DateField(
-        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     status = forms.ChoiceField(
-        label="Status", choices=Action.Status.choices, initial=Action.Status.PLANNED
+        label=_("Status"), choices=Action.Status.choices, initial=Action.Status.PLANNED
     )
 
     def __init__(self, *args, people: list, **kwargs):
@@ -129,10 +131,10 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._people = {str(person.pk): person for person in people}
         self.fields["owner"].choices = [
-            ("", "Nobody picked (or a name below)"),
+            ("", gettext("Nobody picked (or a name below)")),
             *((pk, person_label(person)) for pk, person in self._people.items()),
         ]
-        self.fields["owner"].error_messages["invalid_choice"] = (
+        self.fields["owner"].error_messages["invalid_choice"] = gettext(
             "Pick the owner from the people of this organization, or type a name."
         )
 
@@ -154,7 +156,7 @@ class ActionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("owner") is not None and data.get("owner_name", "").strip():
-            self.add_error("owner_name", "Pick a person or type a name, not both.")
+            self.add_error("owner_name", gettext("Pick a person or type a name, not both."))
         return data
 
     def wanted(self) -> ActionInput:

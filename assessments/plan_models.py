@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organizations.models import Team
@@ -50,10 +51,10 @@ class Action(models.Model):
     """One step of the plan under an assessment's theme (the quarter after it)."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        DOING = "doing", "Doing"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        PLANNED = "planned", _("Planned")
+        DOING = "doing", _("Doing")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     assessment = models.ForeignKey(
         "assessments.Assessment", on_delete=models.CASCADE, related_name="actions"

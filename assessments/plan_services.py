@@ -13,7 +13,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from assessments import events
 from assessments.models import Action, Assessment, DimensionTarget, OutcomeMetrics
 from assessments.periods import Quarter
 from assessments.plan_models import TARGET_RANGE
@@ -29,7 +32,9 @@ class PlanError(AssessmentError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__("Nothing was saved: " + "; ".join(problems) + ".")
+        super().__init__(
+            gettext("Nothing was saved: %(problems)s.") % {"problems": "; ".join(problems)}
+        )
 
 
 @dataclass(frozen=True)
@@ -49,13 +54,21 @@ def targets_save(*, team: Team, user, targets: dict[str, TargetInput], codes: li
     low, high = TARGET_RANGE
     for code, wanted in targets.items():
         if code not in codes:
-            problems.append(f"{code} is not a dimension of this model")
+            problems.append(gettext("%(code)s is not a dimension of this model") % {"code": code})
         if wanted.target is not None and not low <= wanted.target <= high:
-            problems.append(f"{code}: a target must be a total from {low} to {high}")
+            problems.append(
+                gettext("%(code)s: a target must be a total from %(low)s to %(high)s")
+                % {"code": code, "low": low, "high": high}
+            )
         if wanted.for_stage and not wanted.reason.strip():
-            problems.append(f"{code}: say why this level is right for your stage")
+            problems.append(
+                gettext("%(code)s: say why this level is right for your stage") % {"code": code}
+            )
         if len(wanted.reason) > STAGE_REASON_MAX:
-            problems.append(f"{code}: keep the reason under {STAGE_REASON_MAX} characters")
+            problems.append(
+                gettext("%(code)s: keep the reason under %(max)s characters")
+                % {"code": code, "max": STAGE_REASON_MAX}
+            )
     if problems:
         raise PlanError(problems)
     existing = {
@@ -89,14 +102,22 @@ def theme_choose(
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     problems = []
     if not locked.is_submitted:
-        problems.append("submit the assessment before choosing next quarter's theme")
+        problems.append(gettext("submit the assessment before choosing next quarter's theme"))
     if dimension.model_id != locked.model_id:
-        problems.append(f"{dimension.code} is not a dimension of {locked.model}")
+        problems.append(
+            gettext("%(code)s is not a dimension of %(model)s")
+            % {"code": dimension.code, "model": locked.model}
+        )
     strays = [q.code for q in questions if q.dimension_id != dimension.pk]
     if strays:
-        problems.append(f"{', '.join(strays)} not part of {dimension.name}")
+        problems.append(
+            gettext("%(codes)s not part of %(dimension)s")
+            % {"codes": ", ".join(strays), "dimension": dimension.name}
+        )
     if len(reason) > STAGE_REASON_MAX:
-        problems.append(f"keep the reason under {STAGE_REASON_MAX} characters")
+        problems.append(
+            gettext("keep the reason under %(max)s characters") % {"max": STAGE_REASON_MAX}
+        )
     if problems:
         raise PlanError(problems)
     locked.theme_dimension = dimension
@@ -133,20 +154,23 @@ def _action_problems(
     problems = []
     title = wanted.title.strip()
     if not title:
-        problems.append("give the action a title")
+        problems.append(gettext("give the action a title"))
     if len(title) > 200:
-        problems.append("keep the title under 200 characters")
+        problems.append(gettext("keep the title under 200 characters"))
     if wanted.owner is not None and wanted.owner.pk not in people_ids:
-        problems.append("the owner must be a person of this organization")
+        problems.append(gettext("the owner must be a person of this organization"))
     if wanted.due_date is not None and wanted.due_date < assessment.period.first_day:
         problems.append(
-            f"the due date cannot be before {assessment.period.label} "
-            f"({assessment.period.first_day:%d %b %Y})"
+            gettext("the due date cannot be before %(quarter)s (%(date)s)")
+            % {
+                "quarter": assessment.period.label,
+                "date": f"{assessment.period.first_day:%d %b %Y}",
+            }
         )
     if wanted.status not in Action.Status.values:
-        problems.append("the status must be planned, doing, done or dropped")
+        problems.append(gettext("the status must be planned, doing, done or dropped"))
     if wanted.recommendation is not None and wanted.recommendation.model_id != assessment.model_id:
-        problems.append("that recommendation belongs to another model version")
+        problems.append(gettext("that recommendation belongs to another model version"))
     return problems
 
 
@@ -158,9 +182,9 @@ def action_save(
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     problems = _action_problems(locked, wanted, people_ids)
     if locked.theme_dimension_id is None:
-        problems.insert(0, "choose the theme first")
+        problems.insert(0, gettext("choose the theme first"))
     if action is not None and action.assessment_id != locked.pk:
-        problems.append("that action belongs to another assessment")
+        problems.append(gettext("that action belongs to another assessment"))
     if problems:
         raise PlanError(problems)
     row = action or Action(assessment=locked, created_by=user)
@@ -172,18 +196,19 @@ def action_save(
     row.recommendation = wanted.recommendation if action is None else row.recommendation
     row._history_user = user
     row.save()
+    events.send(events.action_updated, action=row, user=user, created=action is None)
     return row
 
 
 METRIC_RULES = {
     # field: (label, lowest, highest)
-    "time_to_first_value_days": ("Time to first value (days)", 0, 3650),
-    "time_to_value_days": ("Time to value (days)", 0, 3650),
-    "onboarding_duration_days": ("Onboarding duration (days)", 0, 3650),
-    "csat": ("Onboarding CSAT (1-5)", 1, 5),
-    "nps": ("Post-onboarding NPS (-100 to 100)", -100, 100),
-    "milestones_on_time_pct": ("Milestones on time (%)", 0, 100),
-    "customers_onboarded": ("Customers onboarded", 0, 1_000_000),
+    "time_to_first_value_days": (_("Time to first value (days)"), 0, 3650),
+    "time_to_value_days": (_("Time to value (days)"), 0, 3650),
+    "onboarding_duration_days": (_("Onboarding duration (days)"), 0, 3650),
+    "csat": (_("Onboarding CSAT (1-5)"), 1, 5),
+    "nps": (_("Post-onboarding NPS (-100 to 100)"), -100, 100),
+    "milestones_on_time_pct": (_("Milestones on time (%)"), 0, 100),
+    "customers_onboarded": (_("Customers onboarded"), 0, 1_000_000),
 }
 WHOLE_NUMBER_METRICS = set(METRIC_RULES) - {"csat"}  # the others are days, points, % or counts
 
@@ -193,13 +218,17 @@ def _metric_problem(field: str, value) -> str | None:
     # A string, a bool or NaN would fail the range check with a TypeError or compare oddly;
     # a fraction of a day would be cut silently by the integer column.
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return f"{label} must be a number"
+        return gettext("%(figure)s must be a number") % {"figure": label}
     if not Decimal(value).is_finite():
-        return f"{label} must be a number"
+        return gettext("%(figure)s must be a number") % {"figure": label}
     if field in WHOLE_NUMBER_METRICS and Decimal(value) != Decimal(value).to_integral_value():
-        return f"{label} must be a whole number"
+        return gettext("%(figure)s must be a whole number") % {"figure": label}
     if not low <= value <= high:
-        return f"{label} must be from {low} to {high}"
+        return gettext("%(figure)s must be from %(low)s to %(high)s") % {
+            "figure": label,
+            "low": low,
+            "high": high,
+        }
     return None
 
 
@@ -211,7 +240,7 @@ def metrics_save(
     problems = []
     for field, value in values.items():
         if field not in METRIC_RULES:
-            problems.append(f"{field} is not a recorded figure")
+            problems.append(gettext("%(field)s is not a recorded figure") % {"field": field})
             continue
         problem = None if value is None else _metric_problem(field, value)
         if problem:

@@ -17,6 +17,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from assessments import benchmark_data, improvement, plan_services, selectors, team_answers
@@ -29,8 +32,8 @@ from assessments.reports import Report, build_report
 from catalogue.models import Recommendation
 from organizations import selectors as scope
 
-SUGGESTED_BY_GAP = "suggested: largest gap below target"
-SUGGESTED_BY_TOTAL = "suggested: lowest total"
+SUGGESTED_BY_GAP = _("suggested: largest gap below target")
+SUGGESTED_BY_TOTAL = _("suggested: lowest total")
 NEW_ACTION_IDS = "new-action-%s"
 
 
@@ -39,10 +42,10 @@ def gap_words(gap: int | None) -> str:
     if gap is None:
         return ""
     if gap > 0:
-        return f"{gap} below target"
+        return gettext("%(gap)s below target") % {"gap": gap}
     if gap == 0:
-        return "at target"
-    return f"{-gap} above"
+        return gettext("at target")
+    return gettext("%(gap)s above") % {"gap": -gap}
 
 
 def suggestion_hint(goals) -> str:
@@ -53,7 +56,9 @@ def suggestion_hint(goals) -> str:
 
 def figure_name(field_name: str) -> str:
     """A recorded figure in a sentence: "time to value", "onboarding CSAT"."""
-    label = plan_services.METRIC_RULES[field_name][0].split(" (")[0]
+    label = str(plan_services.METRIC_RULES[field_name][0]).split(" (")[0]
+    if (translation.get_language() or "en").startswith("de"):
+        return label  # German nouns keep their capital
     return label[0].lower() + label[1:]
 
 
@@ -244,7 +249,7 @@ def _plan_report(request: HttpRequest, pk: int) -> Report:
 
 
 def _draft_refused(request: HttpRequest, report: Report) -> HttpResponse:
-    messages.error(request, "Submit the assessment before planning the next quarter.")
+    messages.error(request, gettext("Submit the assessment before planning the next quarter."))
     return report_page(request, report, refused=Refused())
 
 
@@ -277,7 +282,9 @@ def theme_choose(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, problem)
         else:
             messages.success(
-                request, f"Next quarter's theme: {form.cleaned_data['dimension'].name}."
+                request,
+                gettext("Next quarter's theme: %(theme)s.")
+                % {"theme": form.cleaned_data["dimension"].name},
             )
             return _back_to_plan(pk)
     return report_page(request, report, refused=Refused(theme=form))
@@ -295,7 +302,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _draft_refused(request, report)
     if report.assessment.theme_dimension_id is None:
         # No action form shows before there is a theme: say so where the theme is chosen.
-        problems = ["Choose next quarter's theme first, then add its actions."]
+        problems = [gettext("Choose next quarter's theme first, then add its actions.")]
         return report_page(request, report, refused=Refused(problems=problems))
     people = _people(report)
     form = ActionForm(request.POST, people=people, auto_id=NEW_ACTION_IDS)
@@ -311,7 +318,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
             for problem in _sentences(refused.problems):
                 form.add_error(None, problem)
         else:
-            messages.success(request, f"Action added: {action.title}.")
+            messages.success(request, gettext("Action added: %(title)s.") % {"title": action.title})
             return _back_to_plan(pk)
     return report_page(request, report, refused=Refused(add=form))
 
@@ -336,7 +343,7 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
             for problem in _sentences(refused.problems):
                 form.add_error(None, problem)
         else:
-            messages.success(request, f"Action saved: {action.title}.")
+            messages.success(request, gettext("Action saved: %(title)s.") % {"title": action.title})
             return _back_to_plan(pk)
     return report_page(request, report, refused=Refused(edit=(action.pk, form)))
 
@@ -360,5 +367,9 @@ def action_adopt(request: HttpRequest, pk: int, recommendation_pk: int) -> HttpR
         )
     except PlanError as refused:
         return report_page(request, report, refused=Refused(problems=_sentences(refused.problems)))
-    messages.success(request, f"Adopted: {action.title}. Give it an owner and a due date below.")
+    messages.success(
+        request,
+        gettext("Adopted: %(title)s. Give it an owner and a due date below.")
+        % {"title": action.title},
+    )
     return _back_to_plan(pk)

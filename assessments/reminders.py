@@ -15,9 +15,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.models import Action, Assessment, ReminderSent
 from assessments.periods import Quarter
+from assessments.recipient_language import language_of, languages_for
 from organizations.models import Team
 
 logger = structlog.get_logger(__name__)
@@ -37,10 +39,12 @@ class Reminder:
     template: str  # emails/<template>_subject.txt and _body.txt
     context: dict = field(hash=False, compare=False)
     about: str = ""  # one line for the command's output
+    language: str = ""  # the recipient's; "" for the site's default (settings.LANGUAGE_CODE)
 
     def render(self) -> tuple[str, str]:
-        subject = render_to_string(f"emails/{self.template}_subject.txt", self.context)
-        body = render_to_string(f"emails/{self.template}_body.txt", self.context)
+        with translation.override(self.language or settings.LANGUAGE_CODE):
+            subject = render_to_string(f"emails/{self.template}_subject.txt", self.context)
+            body = render_to_string(f"emails/{self.template}_body.txt", self.context)
         return " ".join(subject.split()), body
 
 
@@ -85,6 +89,8 @@ def quarter_reminders(today: datetime.date, after_days: int) -> list[Reminder]:
         .order_by("organization__name", "name")
     )
     link = settings.SITE_URL + reverse("assessments:new")
+    teams = list(teams)
+    languages = languages_for(lead.pk for team in teams for lead in team.leads.all())
     reminders = []
     for team in teams:
         for lead in _reachable(team.leads.all()):
@@ -101,6 +107,7 @@ def quarter_reminders(today: datetime.date, after_days: int) -> list[Reminder]:
                         "link": f"{link}?team={team.pk}",
                     },
                     about=f"{team.organization.name} / {team.name}, {quarter.label}",
+                    language=language_of(languages, lead.pk),
                 )
             )
     return reminders
@@ -120,6 +127,8 @@ def action_reminders(today: datetime.date) -> list[Reminder]:
         .select_related("owner", "assessment__team__organization")
         .order_by("due_date", "pk")
     )
+    actions = list(actions)
+    languages = languages_for(action.owner_id for action in actions)
     reminders = []
     for action in actions:
         if not _reachable([action.owner]):
@@ -141,6 +150,7 @@ def action_reminders(today: datetime.date) -> list[Reminder]:
                     + "#plan",
                 },
                 about=f"{action.title!r} due {action.due_date.isoformat()}",
+                language=language_of(languages, action.owner_id),
             )
         )
     return reminders

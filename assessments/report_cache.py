@@ -17,7 +17,8 @@ the report may print. Its digest covers:
 
 The page caches the blocks of report.html (title, head, content, scripts) per digest and the
 viewer's role (`manages`: who may change the plan and see names); the navbar and messages are
-rendered for each request around them. The plan forms' markup is person-independent but for
+rendered for each request around them. The JSON export caches its bytes per digest and
+role. The plan forms' markup is person-independent but for
 the CSRF token: the cached copy holds a placeholder, replaced with the requester's own token
 on every response, so a token is never stored. The PDF caches its bytes per digest, page
 size, the "prepared by" name, whether names are shown, and the day ("prepared on").
@@ -70,8 +71,11 @@ PAGE_BLOCKS = ("title", "head", "content", "scripts")  # every block of base.htm
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 # The app's own code and the packages whose output lands in a page or a PDF.
-CODE_DIRS = ("assessments", "catalogue", "organizations", "maturity", "templates", "static")
-CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".png", ".jpg", ".woff2", ".json"}
+CODE_DIRS = (
+    *("assessments", "catalogue", "organizations", "maturity", "accounts"),
+    *("templates", "static", "locale"),  # locale: the translations a page is rendered with
+)
+CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".png", ".jpg", ".woff2", ".json", ".po"}
 CODE_FILES = ("package-lock.json", "pyproject.toml")
 CODE_PACKAGES = ("django", "weasyprint", "pydyf", "plotly", "django-crispy-forms")
 
@@ -338,9 +342,12 @@ def report_version(assessment: Assessment, user) -> ReportVersion:
         assessment.onboarding_weeks,
         assessment.theme_dimension_id,
         assessment.theme_reason,
+        assessment.theme_chosen_at,
         assessment.model.structure_version,
+        assessment.model.version,
         team.name,
         organization.name,
+        organization.slug,
         organization.logo.name,
         organization.benchmark_opt_out,
     )
@@ -479,6 +486,17 @@ def cached_page(request: HttpRequest, variant: Variant, context: Callable[[], di
     else:
         html = serve.render({"cached": {b: mark_safe(v) for b, v in blocks.items()}}, request)
     return html.replace(_token_input(CSRF_PLACEHOLDER), _token_input(token))
+
+
+def cached_json(version: ReportVersion, render: Callable[[], bytes]) -> bytes:
+    """The JSON export's bytes: per digest and the reader's role (who answered is named only
+    to the people who manage the team, as on the page)."""
+    key = f"report:json:{version.digest}:{int(version.manages)}"
+    body = _cache().get(key)
+    if body is None:
+        body = render()
+        _cache().set(key, body)
+    return body
 
 
 def clear() -> None:

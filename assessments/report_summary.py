@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from catalogue.scoring import DimensionScore, ScoreResult
 
 TREND_QUARTERS = 8  # two years: enough to see a direction, narrow enough for one table
@@ -58,15 +60,18 @@ def names(items: Sequence[str]) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def points(value: int) -> str:
-    return f"{value} point{'' if abs(value) == 1 else 's'}"
+    return ngettext("%(count)s point", "%(count)s points", abs(value)) % {"count": value}
 
 
 def overall_sentence(result: ScoreResult) -> str:
-    return f"Overall, the team scores {result.overall_total} out of {result.max_overall}."
+    return gettext("Overall, the team scores %(total)s out of %(max)s.") % {
+        "total": result.overall_total,
+        "max": result.max_overall,
+    }
 
 
 def band_sentence(result: ScoreResult) -> str:
@@ -80,24 +85,63 @@ def band_sentence(result: ScoreResult) -> str:
     size = len(result.dimensions)
     if len(labels) == 1:
         if size == 1:
-            return f"Its one dimension is in the band “{labels[0]}”."
-        return f"All {size} dimensions are in the band “{labels[0]}”."
-    parts = [f"{counts[labels[0]]} in the band “{labels[0]}”"]
-    parts += [f"{counts[label]} in “{label}”" for label in labels[1:]]
-    return f"Of its {size} dimensions, {names(parts)}."
+            return gettext("Its one dimension is in the band “%(band)s”.") % {"band": labels[0]}
+        return gettext("All %(count)s dimensions are in the band “%(band)s”.") % {
+            "count": size,
+            "band": labels[0],
+        }
+    parts = [
+        gettext("%(count)s in the band “%(band)s”")
+        % {"count": counts[labels[0]], "band": labels[0]}
+    ]
+    parts += [
+        gettext("%(count)s in “%(band)s”") % {"count": counts[label], "band": label}
+        for label in labels[1:]
+    ]
+    return gettext("Of its %(count)s dimensions, %(parts)s.") % {
+        "count": size,
+        "parts": names(parts),
+    }
 
 
 def _out_of(dims: Sequence[DimensionScore], each: bool) -> str:
     total = dims[0].total
     tops = {dim.max_total for dim in dims}
-    figure = f"{total} of {tops.pop()}" if len(tops) == 1 else str(total)
-    return f"{figure} each" if each else figure
+    figure = (
+        gettext("%(total)s of %(top)s") % {"total": total, "top": tops.pop()}
+        if len(tops) == 1
+        else str(total)
+    )
+    return gettext("%(figure)s each") % {"figure": figure} if each else figure
 
 
-def _extreme(kind: str, dims: Sequence[DimensionScore]) -> str:
-    if len(dims) == 1:
-        return f"the {kind} dimension is {dims[0].name} ({_out_of(dims, each=False)})"
-    return f"the {kind} dimensions are {names([d.name for d in dims])} ({_out_of(dims, True)})"
+def _extremes(strongest: Sequence[DimensionScore], weakest: Sequence[DimensionScore]) -> str:
+    if len(strongest) == 1 and len(weakest) == 1:
+        sentence = gettext(
+            "The strongest dimension is %(strongest)s (%(high)s); "
+            "the weakest dimension is %(weakest)s (%(low)s)."
+        )
+    elif len(strongest) == 1:
+        sentence = gettext(
+            "The strongest dimension is %(strongest)s (%(high)s); "
+            "the weakest dimensions are %(weakest)s (%(low)s)."
+        )
+    elif len(weakest) == 1:
+        sentence = gettext(
+            "The strongest dimensions are %(strongest)s (%(high)s); "
+            "the weakest dimension is %(weakest)s (%(low)s)."
+        )
+    else:
+        sentence = gettext(
+            "The strongest dimensions are %(strongest)s (%(high)s); "
+            "the weakest dimensions are %(weakest)s (%(low)s)."
+        )
+    return sentence % {
+        "strongest": names([d.name for d in strongest]),
+        "high": _out_of(strongest, each=len(strongest) > 1),
+        "weakest": names([d.name for d in weakest]),
+        "low": _out_of(weakest, each=len(weakest) > 1),
+    }
 
 
 def extremes_sentence(result: ScoreResult) -> str:
@@ -106,14 +150,13 @@ def extremes_sentence(result: ScoreResult) -> str:
     if len(set(totals)) == 1:
         if len(totals) == 1:
             return ""
-        return (
-            f"All {len(totals)} dimensions have the same total, "
-            f"{_out_of(result.dimensions, each=False)}: none is stronger or weaker than another."
-        )
+        return gettext(
+            "All %(count)s dimensions have the same total, %(total)s: none is stronger or "
+            "weaker than another."
+        ) % {"count": len(totals), "total": _out_of(result.dimensions, each=False)}
     strongest = [dim for dim in result.dimensions if dim.total == max(totals)]
     weakest = [dim for dim in result.dimensions if dim.total == min(totals)]
-    sentence = f"{_extreme('strongest', strongest)}; {_extreme('weakest', weakest)}."
-    return sentence[0].upper() + sentence[1:]
+    return _extremes(strongest, weakest)
 
 
 def change_sentence(
@@ -122,17 +165,45 @@ def change_sentence(
     """The overall change since the previous result and its biggest gain and drop, comparing
     the dimensions both results have (by code)."""
     if previous is None:
-        return "There is no earlier submitted quarter to compare with yet."
-    since = f"Since {previous_label}" if previous_label else "Since the previous quarter"
+        return gettext("There is no earlier submitted quarter to compare with yet.")
     delta = result.overall_total - previous.overall_total
+    values = {
+        "quarter": previous_label,
+        "points": points(abs(delta)),
+        "before": previous.overall_total,
+        "after": result.overall_total,
+    }
     if delta > 0:
-        overall = f"{since} the overall total rose by {points(delta)}, from "
-        overall += f"{previous.overall_total} to {result.overall_total}."
+        overall = (
+            gettext(
+                "Since %(quarter)s the overall total rose by %(points)s, from %(before)s to "
+                "%(after)s."
+            )
+            if previous_label
+            else gettext(
+                "Since the previous quarter the overall total rose by %(points)s, from "
+                "%(before)s to %(after)s."
+            )
+        )
     elif delta < 0:
-        overall = f"{since} the overall total fell by {points(-delta)}, from "
-        overall += f"{previous.overall_total} to {result.overall_total}."
+        overall = (
+            gettext(
+                "Since %(quarter)s the overall total fell by %(points)s, from %(before)s to "
+                "%(after)s."
+            )
+            if previous_label
+            else gettext(
+                "Since the previous quarter the overall total fell by %(points)s, from "
+                "%(before)s to %(after)s."
+            )
+        )
     else:
-        overall = f"{since} the overall total is unchanged at {result.overall_total}."
+        overall = (
+            gettext("Since %(quarter)s the overall total is unchanged at %(after)s.")
+            if previous_label
+            else gettext("Since the previous quarter the overall total is unchanged at %(after)s.")
+        )
+    overall = overall % values
     before = {dim.code: dim.total for dim in previous.dimensions}
     changes = [
         (dim, dim.total - before[dim.code]) for dim in result.dimensions if dim.code in before
@@ -140,7 +211,7 @@ def change_sentence(
     if not changes:
         return overall
     if all(change == 0 for _, change in changes):
-        return f"{overall} No dimension's total changed."
+        return overall + " " + gettext("No dimension's total changed.")
     return f"{overall} {_movement('gain', changes, before)} {_movement('drop', changes, before)}"
 
 
@@ -148,50 +219,76 @@ def _movement(kind: str, changes: list[tuple[DimensionScore, int]], before: dict
     sign = 1 if kind == "gain" else -1
     moved = [(dim, sign * change) for dim, change in changes if sign * change > 0]
     if not moved:
-        return "No dimension rose." if kind == "gain" else "No dimension fell."
+        return gettext("No dimension rose.") if kind == "gain" else gettext("No dimension fell.")
     biggest = max(size for _, size in moved)
     top = [dim for dim, size in moved if size == biggest]
-    direction = "up" if kind == "gain" else "down"
     if len(top) == 1:
         dim = top[0]
-        return (
-            f"The biggest {kind} is in {dim.name}, {direction} {points(biggest)} "
-            f"from {before[dim.code]} to {dim.total}."
+        one = (
+            gettext(
+                "The biggest gain is in %(dimension)s, up %(points)s from %(before)s to %(after)s."
+            )
+            if kind == "gain"
+            else gettext(
+                "The biggest drop is in %(dimension)s, down %(points)s from %(before)s to "
+                "%(after)s."
+            )
         )
-    return (
-        f"The biggest {kind}s, {direction} {points(biggest)} each, are in "
-        f"{names([dim.name for dim in top])}."
+        return one % {
+            "dimension": dim.name,
+            "points": points(biggest),
+            "before": before[dim.code],
+            "after": dim.total,
+        }
+    several = (
+        gettext("The biggest gains, up %(points)s each, are in %(names)s.")
+        if kind == "gain"
+        else gettext("The biggest drops, down %(points)s each, are in %(names)s.")
     )
+    return several % {"points": points(biggest), "names": names([dim.name for dim in top])}
 
 
 def targets_sentence(result: ScoreResult, targets: Mapping[str, int]) -> str:
     """`targets`: the team's target total by dimension code, only for the dimensions with one."""
     with_target = [dim for dim in result.dimensions if targets.get(dim.code) is not None]
     if not with_target:
-        return "The team has set no targets yet."
+        return gettext("The team has set no targets yet.")
     below = [dim for dim in with_target if dim.total < targets[dim.code]]
     if not below:
         if len(with_target) == len(result.dimensions):
-            return "Every dimension has reached the team's target."
+            return gettext("Every dimension has reached the team's target.")
         if len(with_target) == 1:
-            return f"The one dimension with a target, {with_target[0].name}, has reached it."
-        return f"All {len(with_target)} dimensions with a target have reached it."
+            return gettext("The one dimension with a target, %(dimension)s, has reached it.") % {
+                "dimension": with_target[0].name
+            }
+        return gettext("All %(count)s dimensions with a target have reached it.") % {
+            "count": len(with_target)
+        }
     gaps = [
-        f"{dim.name} ({dim.total}, target {targets[dim.code]}, "
-        f"{targets[dim.code] - dim.total} short)"
+        gettext("%(dimension)s (%(total)s, target %(target)s, %(short)s short)")
+        % {
+            "dimension": dim.name,
+            "total": dim.total,
+            "target": targets[dim.code],
+            "short": targets[dim.code] - dim.total,
+        }
         for dim in below
     ]
-    if len(below) == 1:
-        return f"1 dimension is below the team's target: {gaps[0]}."
-    return f"{len(below)} dimensions are below the team's target: {names(gaps)}."
+    return ngettext(
+        "%(count)s dimension is below the team's target: %(gaps)s.",
+        "%(count)s dimensions are below the team's target: %(gaps)s.",
+        len(below),
+    ) % {"count": len(below), "gaps": names(gaps)}
 
 
 def theme_sentence(theme: str | None, suggested: str | None = None) -> str:
     if theme:
-        return f"The theme chosen for next quarter is {theme}."
+        return gettext("The theme chosen for next quarter is %(theme)s.") % {"theme": theme}
     if suggested:
-        return f"No theme has been chosen for next quarter yet; the suggested one is {suggested}."
-    return "No theme has been chosen for next quarter yet."
+        return gettext(
+            "No theme has been chosen for next quarter yet; the suggested one is %(suggested)s."
+        ) % {"suggested": suggested}
+    return gettext("No theme has been chosen for next quarter yet.")
 
 
 def executive_summary(

@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
+from assessments.prepared import PreparedRead
 from assessments.wizard import WizardSteps
 from catalogue.models import Dimension, MaturityModel, Question
 from catalogue.scoring import BandRule, ModelSpec, Progress, ScoreResult, progress, score_assessment
@@ -47,6 +49,39 @@ def reports_visible_to(user) -> QuerySet[Assessment]:
     return Assessment.objects.select_related(
         "team__organization", "model", "created_by", "submitted_by"
     ).filter(Q(team__in=teams_visible_to(user).values("pk")) | Q(pk__in=answered))
+
+
+def _stand_in_viewer(user_pk: int, sees_all: bool):
+    """A user who stands for any viewer of the same kind while a prepared read is built."""
+    return get_user_model()(pk=user_pk, is_staff=sees_all, is_superuser=sees_all)
+
+
+_VISIBLE = PreparedRead(
+    lambda sees_all, *, pk, user: (
+        assessments_visible_to(_stand_in_viewer(user, sees_all)).filter(pk=pk).order_by()
+    )
+)
+_READABLE = PreparedRead(
+    lambda sees_all, *, pk, user: (
+        reports_visible_to(_stand_in_viewer(user, sees_all)).filter(pk=pk).order_by()
+    )
+)
+
+
+def visible_assessment(user, pk: int) -> Assessment | None:
+    """assessments_visible_to(user).get(pk=pk), or None: one query, its SQL built once."""
+    if not user.is_authenticated:
+        return None
+    found = _VISIBLE.fetch(sees_all_organizations(user), pk=pk, user=user.pk)
+    return found[0] if found else None
+
+
+def readable_report(user, pk: int) -> Assessment | None:
+    """reports_visible_to(user).get(pk=pk), or None: one query, its SQL built once."""
+    if not user.is_authenticated:
+        return None
+    found = _READABLE.fetch(sees_all_organizations(user), pk=pk, user=user.pk)
+    return found[0] if found else None
 
 
 # --- One assessment with everything its pages need. ------------------------------------------
@@ -188,14 +223,14 @@ def _resume_step(progress: Progress) -> int:
 
 
 def assessment_sheet(assessment: Assessment) -> AssessmentSheet:
-    model = model_structure(assessment.model)
+    model = model_structure(assessment.model, assessment.language)
     answers = {a.question_id: a for a in assessment.answers.all()}
     return AssessmentSheet(assessment=assessment, model=model, answers=answers)
 
 
 def response_sheet(assessment: Assessment, answers: dict) -> AssessmentSheet:
     """A respondent's own answers (by question id) laid out like the assessment's."""
-    model = model_structure(assessment.model)
+    model = model_structure(assessment.model, assessment.language)
     return AssessmentSheet(assessment=assessment, model=model, answers=answers, respondent=True)
 
 

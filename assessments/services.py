@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from assessments import edits
+from assessments import edits, events
 from assessments.benchmark_tasks import refresh_peer_benchmarks
 from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from assessments.periods import Quarter
 from assessments.team_answers import team_answers
 from catalogue.models import MaturityModel, Question
 from catalogue.scoring import MAX_SCORE, MIN_SCORE, ScoringError, score_assessment
-from catalogue.selectors import latest_published_model, model_spec, model_with_structure
+from catalogue.selectors import (
+    latest_published_model,
+    model_spec,
+    model_with_structure,
+    source_language,
+    translate_structure,
+)
 from catalogue.services import model_version_mark_in_use
 from organizations.models import Team
 
@@ -29,7 +37,10 @@ class SaveConflict(AssessmentError):
     def __init__(self, conflicts: list[edits.Conflict]) -> None:
         self.conflicts = conflicts
         names = ", ".join(conflict.label for conflict in conflicts)
-        super().__init__(f"Changed by someone else since this page was loaded: {names}.")
+        super().__init__(
+            gettext("Changed by someone else since this page was loaded: %(fields)s.")
+            % {"fields": names}
+        )
 
 
 CONTEXT_FIELDS = ("company_stage", "customer_segment", "touch_model", "onboarding_weeks")
@@ -39,7 +50,8 @@ class AlreadySubmitted(AssessmentError):
     def __init__(self, assessment: Assessment) -> None:
         self.assessment = assessment
         super().__init__(
-            f"{assessment.team.name} already submitted its {assessment.period.label} assessment."
+            gettext("%(team)s already submitted its %(quarter)s assessment.")
+            % {"team": assessment.team.name, "quarter": assessment.period.label}
         )
 
 
@@ -54,14 +66,14 @@ def assessment_start(
     """
     model = model or latest_published_model()
     if model is None:
-        raise AssessmentError("No published model version is installed yet.")
+        raise AssessmentError(gettext("No published model version is installed yet."))
     same_quarter = Assessment.objects.filter(team=team, year=period.year, quarter=period.quarter)
     existing = same_quarter.order_by("-status", "-created_at").first()  # submitted first
     if existing is None:
         key = {"team": team, "year": period.year, "quarter": period.quarter, "model": model}
         try:
             with transaction.atomic():
-                draft = Assessment(**key, created_by=user)
+                draft = Assessment(**key, created_by=user, language=_asking_language())
                 draft._history_user = user  # the audit trail names who started it
                 draft.save(force_insert=True)
                 return draft, True
@@ -71,6 +83,12 @@ def assessment_start(
     if existing.is_submitted:
         raise AlreadySubmitted(existing)
     return existing, False
+
+
+def _asking_language() -> str:
+    """The language the person starting an assessment uses, if the app speaks it."""
+    language = (translation.get_language() or "").split("-")[0]
+    return language if language in dict(settings.LANGUAGES) else source_language()
 
 
 def _lock_draft(assessment: Assessment) -> Assessment:
@@ -87,7 +105,10 @@ def assessment_update_context(
     """Write the given context fields; `shown` as for answers_save, per field name."""
     unknown = set(context) - set(CONTEXT_FIELDS)
     if unknown:
-        raise AssessmentError(f"Unknown context field(s): {', '.join(sorted(unknown))}.")
+        raise AssessmentError(
+            gettext("Unknown context field(s): %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     locked = _lock_draft(assessment)
     shown = shown or {}
     _refuse_conflicts(
@@ -153,9 +174,13 @@ def _write_answers(
     """
     for question, (score, _note) in answers.items():
         if question.dimension.model_id != model_id:
-            raise AssessmentError(f"{question.code} is not part of this model version.")
+            raise AssessmentError(
+                gettext("%(code)s is not part of this model version.") % {"code": question.code}
+            )
         if score is not None and not MIN_SCORE <= score <= MAX_SCORE:
-            raise AssessmentError(f"The score for {question.code} must be from 1 to 5.")
+            raise AssessmentError(
+                gettext("The score for %(code)s must be from 1 to 5.") % {"code": question.code}
+            )
     model = existing.model
     carries = any(field.name == "carried_from" for field in model._meta.concrete_fields)
     rows = {
@@ -232,13 +257,21 @@ def _answer_edits(answers, shown, existing) -> list[edits.FieldEdit]:
         if score is not None:
             found.append(
                 edits.FieldEdit(
-                    question.code, f"{question.code} score", shown_score, score, current_score
+                    question.code,
+                    gettext("%(code)s score") % {"code": question.code},
+                    shown_score,
+                    score,
+                    current_score,
                 )
             )
         if note is not None:
             found.append(
                 edits.FieldEdit(
-                    f"{question.code}-note", f"{question.code} note", shown_note, note, current_note
+                    f"{question.code}-note",
+                    gettext("%(code)s note") % {"code": question.code},
+                    shown_note,
+                    note,
+                    current_note,
                 )
             )
     return found
@@ -255,8 +288,10 @@ class ResponsesChanged(AssessmentError):
 
     def __init__(self) -> None:
         super().__init__(
-            "The team's answers changed since this page was loaded: somebody submitted their "
-            "response or was removed. Check the agreed scores again; nothing was submitted."
+            gettext(
+                "The team's answers changed since this page was loaded: somebody submitted their "
+                "response or was removed. Check the agreed scores again; nothing was submitted."
+            )
         )
 
 
@@ -276,6 +311,8 @@ def assessment_submit(
     if seen_responses is not None and sorted(seen_responses) != team.counted_ids:
         raise ResponsesChanged()
     model = model_with_structure(locked.model_id)
+    if locked.language != source_language():  # freeze the wording as it was asked
+        translate_structure(model, locked.language)
     questions = _questions(model)
     answers = {a.question_id: a for a in locked.answers.all()}
     _refuse_unconfirmed(model, answers.values())
@@ -287,12 +324,15 @@ def assessment_submit(
     missing = [f"{q.code} ({q.text})" for q in questions if scores[q.pk] is None]
     if missing:
         raise AssessmentError(
-            "Answer every question before submitting. Missing: " + "; ".join(missing) + "."
+            gettext("Answer every question before submitting. Missing: %(questions)s.")
+            % {"questions": "; ".join(missing)}
         )
     try:
         score_assessment(model_spec(model), {q.code: scores[q.pk] for q in questions})
     except ScoringError as error:
-        raise AssessmentError(f"This assessment cannot be scored: {error}") from error
+        raise AssessmentError(
+            gettext("This assessment cannot be scored: %(error)s") % {"error": error}
+        ) from error
     _keep_lead_response(locked, user, answers)
     unchanged = []
     for question in questions:
@@ -317,6 +357,7 @@ def assessment_submit(
     locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     model_version_mark_in_use(model=model)
     transaction.on_commit(refresh_peer_benchmarks.enqueue)  # new totals feed the benchmarks
+    events.send(events.assessment_submitted, assessment=locked, user=user)
     return locked
 
 
@@ -332,7 +373,8 @@ def _refuse_unconfirmed(model: MaturityModel, answers) -> None:
     ]
     since = sorted(set(carried.values()))
     raise AssessmentError(
-        f"Confirm the answers carried from {', '.join(since)} on: {', '.join(steps)}."
+        gettext("Confirm the answers carried from %(quarters)s on: %(steps)s.")
+        % {"quarters": ", ".join(since), "steps": ", ".join(steps)}
     )
 
 

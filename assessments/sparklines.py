@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 WIDTH = 112
 HEIGHT = 32
 PAD = 3  # keeps the end dots inside the box
 LINE_COLOUR = "#0a4baf"
 THRESHOLD_COLOUR = "#adb5bd"
-MISSING = "no submission"
+MISSING = _("no submission")
 
 
 def describe(name: str, labels: Sequence[str], values: Sequence[int | None]) -> str:
@@ -27,9 +29,13 @@ def describe(name: str, labels: Sequence[str], values: Sequence[int | None]) -> 
     if len(labels) != len(values):
         raise ValueError("One label per value.")
     if not values:
-        return f"{name}: no quarters."
-    shown = ", ".join(MISSING if value is None else str(value) for value in values)
-    span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+        return gettext("%(name)s: no quarters.") % {"name": name}
+    shown = ", ".join(str(MISSING) if value is None else str(value) for value in values)
+    span = (
+        labels[0]
+        if len(labels) == 1
+        else gettext("%(first)s to %(last)s") % {"first": labels[0], "last": labels[-1]}
+    )
     return f"{name}, {span}: {shown}."
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.team_answers import TeamAnswers
 from assessments.team_services import REASON_MAX_LENGTH
@@ -18,21 +20,21 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 
 class InviteForm(forms.Form):
     people = PersonChoiceField(
-        label="People of this organization",
+        label=_("People of this organization"),
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    name = forms.CharField(label="Name", max_length=150, required=False)
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.EmailField(
-        label="E-mail",
+        label=_("E-mail"),
         required=False,
-        help_text="Someone new gets a sign-up link by e-mail that works once, for 14 days.",
+        help_text=_("Someone new gets a sign-up link by e-mail that works once, for 14 days."),
     )
     anonymous = forms.BooleanField(
-        label="Anonymous answers",
+        label=_("Anonymous answers"),
         required=False,
-        help_text="Show the team's scores without names, to you as well.",
+        help_text=_("Show the team's scores without names, to you as well."),
     )
 
     def __init__(self, *args, people, anonymous: bool, **kwargs):
@@ -43,21 +45,23 @@ class InviteForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors and not data.get("people") and not data.get("email"):
-            raise forms.ValidationError("Pick someone from the list or give a new person's e-mail.")
+            raise forms.ValidationError(
+                gettext("Pick someone from the list or give a new person's e-mail.")
+            )
         if data.get("email") and not data.get("name", "").strip():
-            self.add_error("name", "Give the new person's name.")
+            self.add_error("name", gettext("Give the new person's name."))
         return data
 
 
 class AcceptInvitationForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=150)
+    name = forms.CharField(label=_("Your name"), max_length=150)
     password = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
-        label="The same password again",
+        label=_("The same password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -65,7 +69,7 @@ class AcceptInvitationForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", "The two passwords differ.")
+            self.add_error("password_again", gettext("The two passwords differ."))
         return data
 
 
@@ -100,16 +104,18 @@ class AgreeForm(forms.Form):
             item = team.by_code[question.code]
             default = item.spread.default_agreed if item.spread else None
             self.fields[agreed_name(question)] = forms.TypedChoiceField(
-                label=f"Agreed score for {question.code}",
+                label=gettext("Agreed score for %(code)s") % {"code": question.code},
                 choices=[("", "—")] + [(str(n), str(n)) for n in range(1, 6)],
                 coerce=int,
                 empty_value=None,
                 required=False,
                 initial=str(item.agreed) if item.agreed else "",
-                error_messages={"invalid_choice": "Choose a score from 1 to 5."},
+                error_messages={"invalid_choice": _("Choose a score from 1 to 5.")},
             )
             self.fields[reason_name(question)] = forms.CharField(
-                label=f"Why not {default}?" if default else "Why this score?",
+                label=gettext("Why not %(score)s?") % {"score": default}
+                if default
+                else gettext("Why this score?"),
                 max_length=REASON_MAX_LENGTH,
                 required=False,
                 initial=item.reason,

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import DimensionTarget, OutcomeMetrics
 from assessments.periods import Quarter
@@ -49,34 +51,41 @@ class TargetsForm(forms.Form):
         self.dimensions = dimensions
         self.targets = targets
         low, high = TARGET_RANGE
-        out_of_range = f"a target is a total from {low} to {high}"
+        out_of_range = gettext("a target is a total from %(low)s to %(high)s") % {
+            "low": low,
+            "high": high,
+        }
         for dim in dimensions:
             saved = targets.get(dim.code)
             self.fields[target_name(dim.code)] = forms.IntegerField(
-                label=f"{dim.name}: target total",
+                label=gettext("%(dimension)s: target total") % {"dimension": dim.name},
                 required=False,
                 min_value=low,
                 max_value=high,
                 initial=saved.target_total if saved else None,
                 error_messages={
-                    "invalid": f"{dim.code}: enter a whole number from {low} to {high}, or "
-                    "leave it blank",
+                    "invalid": gettext(
+                        "%(code)s: enter a whole number from %(low)s to %(high)s, or leave it blank"
+                    )
+                    % {"code": dim.code, "low": low, "high": high},
                     "min_value": f"{dim.code}: {out_of_range}",
                     "max_value": f"{dim.code}: {out_of_range}",
                 },
             )
             self.fields[stage_name(dim.code)] = forms.BooleanField(
-                label=f"{dim.name}: right for our stage",
+                label=gettext("%(dimension)s: right for our stage") % {"dimension": dim.name},
                 required=False,
                 initial=saved.right_for_stage if saved else False,
             )
             self.fields[reason_name(dim.code)] = forms.CharField(
-                label=f"{dim.name}: why it is right for our stage",
+                label=gettext("%(dimension)s: why it is right for our stage")
+                % {"dimension": dim.name},
                 required=False,
                 max_length=STAGE_REASON_MAX,
                 initial=saved.stage_reason if saved else "",
                 error_messages={
-                    "max_length": f"{dim.code}: keep the reason under {STAGE_REASON_MAX} characters"
+                    "max_length": gettext("%(code)s: keep the reason under %(max)s characters")
+                    % {"code": dim.code, "max": STAGE_REASON_MAX}
                 },
             )
 
@@ -85,7 +94,9 @@ class TargetsForm(forms.Form):
         for dim in self.dimensions:
             if data.get(stage_name(dim.code)) and not data.get(reason_name(dim.code), "").strip():
                 self.add_error(
-                    reason_name(dim.code), f"{dim.code}: say why this level is right for your stage"
+                    reason_name(dim.code),
+                    gettext("%(code)s: say why this level is right for your stage")
+                    % {"code": dim.code},
                 )
         return data
 
@@ -119,7 +130,7 @@ class TargetsForm(forms.Form):
 class QuarterChoiceForm(forms.Form):
     """Which quarter's figures the metrics form shows (a GET form: nothing is saved)."""
 
-    quarter = forms.TypedChoiceField(label="Quarter", coerce=Quarter.parse)
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=Quarter.parse)
 
     def __init__(self, *args, quarters: list[Quarter], **kwargs) -> None:
         kwargs.setdefault("auto_id", "pick_%s")  # the metrics form has a "quarter" too
@@ -130,7 +141,11 @@ class QuarterChoiceForm(forms.Form):
 def _metric_field(name: str) -> forms.Field:
     label, low, high = METRIC_RULES[name]
     shown = label.replace("%", "%%")  # Django formats field error messages with %
-    out_of_range = f"{shown} must be from {low} to {high}"
+    out_of_range = gettext("%(figure)s must be from %(low)s to %(high)s") % {
+        "figure": shown,
+        "low": low,
+        "high": high,
+    }
     messages = {"min_value": out_of_range, "max_value": out_of_range}
     stored = OutcomeMetrics._meta.get_field(name)
     if isinstance(stored, models.DecimalField):
@@ -143,8 +158,9 @@ def _metric_field(name: str) -> forms.Field:
             decimal_places=places,
             error_messages={
                 **messages,
-                "invalid": f"{shown}: enter a number such as 4.25",
-                "max_decimal_places": f"{shown}: at most {places} decimals",
+                "invalid": gettext("%(figure)s: enter a number such as 4.25") % {"figure": shown},
+                "max_decimal_places": gettext("%(figure)s: at most %(places)s decimals")
+                % {"figure": shown, "places": places},
             },
         )
     return forms.IntegerField(
@@ -152,7 +168,10 @@ def _metric_field(name: str) -> forms.Field:
         required=False,
         min_value=low,
         max_value=high,
-        error_messages={**messages, "invalid": f"{shown}: enter a whole number"},
+        error_messages={
+            **messages,
+            "invalid": gettext("%(figure)s: enter a whole number") % {"figure": shown},
+        },
     )
 
 
@@ -186,8 +205,8 @@ class MetricsForm(FiguresForm):
         coerce=Quarter.parse,
         widget=forms.HiddenInput,
         error_messages={
-            "required": "Pick the quarter these figures are for",
-            "invalid_choice": "Pick one of the team's quarters for these figures",
+            "required": _("Pick the quarter these figures are for"),
+            "invalid_choice": _("Pick one of the team's quarters for these figures"),
         },
     )
 

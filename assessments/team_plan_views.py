@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from assessments import charts, metric_charts, plan, plan_services, selectors
@@ -166,9 +167,17 @@ def team_targets(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, problem)
         else:
             if changed:
-                messages.success(request, f"Targets saved: {changed} dimension(s) changed.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Targets saved: %(count)s dimension(s) changed.",
+                        "Targets saved: %(count)s dimension(s) changed.",
+                        changed,
+                    )
+                    % {"count": changed},
+                )
             else:
-                messages.info(request, "The targets were already so: nothing changed.")
+                messages.info(request, gettext("The targets were already so: nothing changed."))
             return redirect(_team_url(team, "targets"))
     return render_team_page(request, page, targets_form=form, status=400)
 
@@ -189,7 +198,9 @@ def team_metrics(request: HttpRequest, pk: int) -> HttpResponse:
             for problem in refused.problems:
                 form.add_error(None, problem)
         else:
-            messages.success(request, f"Figures for {quarter.label} saved.")
+            messages.success(
+                request, gettext("Figures for %(quarter)s saved.") % {"quarter": quarter.label}
+            )
             return redirect(_team_url(team, "metrics", f"?quarter={quarter.key}"))
     posted = form.cleaned_data.get("quarter") if hasattr(form, "cleaned_data") else None
     return render_team_page(

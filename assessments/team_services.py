@@ -18,6 +18,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from assessments.models import Answer, Assessment, Respondent, RespondentAnswer
 from assessments.services import AssessmentError, ResponsesChanged, _lock_draft, _write_answers
@@ -49,7 +50,8 @@ def respondents_invite(
     for user in users:
         if _manages(user, locked):
             raise AssessmentError(
-                f"{_name(user)} leads or consults this team: their answers are the lead's."
+                gettext("%(name)s leads or consults this team: their answers are the lead's.")
+                % {"name": _name(user)}
             )
         respondent, created = Respondent.objects.get_or_create(
             assessment=locked,
@@ -126,8 +128,10 @@ def _set_anonymous(assessment: Assessment, anonymous: bool | None) -> None:
         ).exists()
     ):
         raise AssessmentError(
-            "People were invited to answer anonymously: their answers stay anonymous. "
-            "Nobody was invited."
+            gettext(
+                "People were invited to answer anonymously: their answers stay anonymous. "
+                "Nobody was invited."
+            )
         )
     assessment.anonymous_responses = anonymous
     assessment.save(update_fields=["anonymous_responses", "updated_at"])
@@ -149,25 +153,29 @@ def invitation_check(token: str, *, lock: bool = False) -> Respondent:
     respondent = found.filter(invitation_digest=_digest(token)).first() if token else None
     if respondent is None:
         raise InvitationUnknown(
-            "This invitation link is not valid. Check that you copied the whole link, or ask "
-            "for a new invitation."
+            gettext(
+                "This invitation link is not valid. Check that you copied the whole link, or ask "
+                "for a new invitation."
+            )
         )
     if respondent.invitation_used_at is not None or respondent.user_id is not None:
         raise InvitationInvalid(
-            "This invitation link was used already. Sign in with the account it created."
+            gettext("This invitation link was used already. Sign in with the account it created.")
         )
     if respondent.is_removed:
-        raise InvitationInvalid("This invitation was withdrawn.")
+        raise InvitationInvalid(gettext("This invitation was withdrawn."))
     if (
         respondent.invitation_expires_at is None
         or respondent.invitation_expires_at <= timezone.now()
     ):
         raise InvitationInvalid(
-            "This invitation link has expired. Ask the person who invited you for a new one."
+            gettext(
+                "This invitation link has expired. Ask the person who invited you for a new one."
+            )
         )
     if respondent.assessment.is_submitted:
         raise InvitationInvalid(
-            "This assessment was submitted already: no more answers are needed."
+            gettext("This assessment was submitted already: no more answers are needed.")
         )
     return respondent
 
@@ -188,16 +196,20 @@ def invitation_accept(*, token: str, name: str, password: str):
     user.set_password(password)
     if User.objects.filter(username__iexact=user.username).exists():
         raise InvitationInvalid(
-            "An account with this e-mail address exists already: sign in with it, and ask to be "
-            "invited as that account."
+            gettext(
+                "An account with this e-mail address exists already: sign in with it, and ask "
+                "to be invited as that account."
+            )
         )
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError as error:
         raise InvitationInvalid(
-            "An account with this e-mail address exists already: sign in with it, and ask to be "
-            "invited as that account."
+            gettext(
+                "An account with this e-mail address exists already: sign in with it, and ask "
+                "to be invited as that account."
+            )
         ) from error
     respondent.user = user
     respondent.name = name.strip() or respondent.name
@@ -221,9 +233,11 @@ def _lock_response(respondent: Respondent) -> Respondent:
     _lock_draft(respondent.assessment)
     locked = Respondent.objects.select_for_update().get(pk=respondent.pk)
     if locked.is_removed:
-        raise AssessmentError("You were removed from this assessment; nothing was saved.")
+        raise AssessmentError(gettext("You were removed from this assessment; nothing was saved."))
     if locked.is_submitted:
-        raise AssessmentError("You have submitted your answers: they can no longer be changed.")
+        raise AssessmentError(
+            gettext("You have submitted your answers: they can no longer be changed.")
+        )
     return locked
 
 
@@ -255,9 +269,8 @@ def response_submit(*, respondent: Respondent) -> Respondent:
     ]
     if missing:
         raise AssessmentError(
-            "Answer every question before submitting your answers. Missing: "
-            + ", ".join(missing)
-            + "."
+            gettext("Answer every question before submitting your answers. Missing: %(questions)s.")
+            % {"questions": ", ".join(missing)}
         )
     locked.status = Respondent.Status.SUBMITTED
     locked.submitted_at = timezone.now()
@@ -271,7 +284,7 @@ class AgreementRefused(AssessmentError):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
         listed = "; ".join(f"{code}: {message}" for code, message in problems)
-        super().__init__(f"Nothing was saved. {listed}.")
+        super().__init__(gettext("Nothing was saved. %(problems)s.") % {"problems": listed})
 
 
 @transaction.atomic
@@ -292,15 +305,21 @@ def agreed_scores_save(
     for question, (score, reason) in agreed.items():
         item = team.by_code.get(question.code)
         if item is None or item.question.pk != question.pk:  # codes repeat across versions
-            raise AssessmentError(f"{question.code} is not part of this model version.")
+            raise AssessmentError(
+                gettext("%(code)s is not part of this model version.") % {"code": question.code}
+            )
         reason = (reason or "").strip()
         default = item.spread.default_agreed if item.spread else None
         if score is not None and not 1 <= score <= 5:
-            problems.append((question.code, "the agreed score must be from 1 to 5"))
+            problems.append((question.code, gettext("the agreed score must be from 1 to 5")))
             continue
         if len(reason) > REASON_MAX_LENGTH:
             problems.append(
-                (question.code, f"keep the reason under {REASON_MAX_LENGTH} characters")
+                (
+                    question.code,
+                    gettext("keep the reason under %(max)s characters")
+                    % {"max": REASON_MAX_LENGTH},
+                )
             )
             continue
         keep = score is not None and score != default
@@ -308,9 +327,10 @@ def agreed_scores_save(
             problems.append(
                 (
                     question.code,
-                    f"say why the agreed score is {score} and not {default}"
+                    gettext("say why the agreed score is %(score)s and not %(default)s")
+                    % {"score": score, "default": default}
                     if default is not None
-                    else f"say why the agreed score is {score}",
+                    else gettext("say why the agreed score is %(score)s") % {"score": score},
                 )
             )
             continue

@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import selectors, services, team_answers, team_services
-from assessments.invitation_mail import send_invitation
+from assessments.invitation_mail import invitation_languages, send_invitation
 from assessments.models import Assessment, Respondent
 from assessments.team_forms import AcceptInvitationForm, AgreeForm, InviteForm, rebound
 from assessments.wizard import RESPONDENT_FIRST_STEP
@@ -33,7 +34,9 @@ def respondents(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if assessment.is_submitted:
-            messages.info(request, "This assessment was submitted: nobody more can be invited.")
+            messages.info(
+                request, gettext("This assessment was submitted: nobody more can be invited.")
+            )
             return redirect("assessments:respondents", pk=pk)
         if form.is_valid():
             try:
@@ -83,7 +86,9 @@ def _invite(request: HttpRequest, assessment: Assessment, data: dict):
                 to_send.append((by_email.respondent, by_email.token))
             else:
                 already.append(by_email.respondent.display_name)
-    return [(r, send_invitation(request, r, token)) for r, token in to_send], already
+    languages = invitation_languages([r for r, _token in to_send])
+    sent = [(r, send_invitation(request, r, token, languages[r.pk])) for r, token in to_send]
+    return sent, already
 
 
 def _person(user) -> str:
@@ -94,15 +99,25 @@ def _report_invitations(request, invited: list[tuple[Respondent, bool]], already
     sent = [r.display_name for r, ok in invited if ok]
     unsent = [r.display_name for r, ok in invited if not ok]
     if sent:
-        messages.success(request, f"Invited: {', '.join(sent)}. Each gets an e-mail.")
+        messages.success(
+            request,
+            gettext("Invited: %(names)s. Each gets an e-mail.") % {"names": ", ".join(sent)},
+        )
     if unsent:
         messages.error(
             request,
-            f"Invited, but the e-mail could not be sent to: {', '.join(unsent)}. "
-            "Try Resend in a while, or tell them yourself.",
+            gettext(
+                "Invited, but the e-mail could not be sent to: %(names)s. "
+                "Try Resend in a while, or tell them yourself."
+            )
+            % {"names": ", ".join(unsent)},
         )
     if already:
-        messages.info(request, f"Already invited: {', '.join(already)}. Nothing was sent again.")
+        messages.info(
+            request,
+            gettext("Already invited: %(names)s. Nothing was sent again.")
+            % {"names": ", ".join(already)},
+        )
 
 
 @login_required
@@ -131,9 +146,16 @@ def respondent_resend(request: HttpRequest, pk: int, respondent_pk: int) -> Http
         messages.error(request, str(refused))
         return redirect("assessments:respondents", pk=pk)
     if send_invitation(request, respondent, token):
-        messages.success(request, f"Sent the invitation to {respondent.display_name} again.")
+        messages.success(
+            request,
+            gettext("Sent the invitation to %(name)s again.") % {"name": respondent.display_name},
+        )
     else:
-        messages.error(request, f"The e-mail to {respondent.display_name} could not be sent.")
+        messages.error(
+            request,
+            gettext("The e-mail to %(name)s could not be sent.")
+            % {"name": respondent.display_name},
+        )
     return redirect("assessments:respondents", pk=pk)
 
 
@@ -154,8 +176,12 @@ def respondent_remove(request: HttpRequest, pk: int, respondent_pk: int) -> Http
         answered = respondent.answers.filter(score__isnull=False).exists()
         messages.success(
             request,
-            f"{respondent.display_name} was removed."
-            + (" Their answers are kept but no longer count." if answered else ""),
+            (
+                gettext("%(name)s was removed. Their answers are kept but no longer count.")
+                if answered
+                else gettext("%(name)s was removed.")
+            )
+            % {"name": respondent.display_name},
         )
     return redirect("assessments:respondents", pk=pk)
 
@@ -184,7 +210,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             login(request, user, backend=SIGN_IN_BACKEND)
             messages.success(
                 request,
-                f"Welcome. Your user name is {user.get_username()}. Here are the questions.",
+                gettext("Welcome. Your user name is %(username)s. Here are the questions.")
+                % {"username": user.get_username()},
             )
             return redirect(
                 "assessments:step", pk=respondent.assessment_id, step=RESPONDENT_FIRST_STEP
@@ -203,14 +230,14 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         team_services.response_submit(respondent=respondent)
     except services.AlreadySubmitted:
-        messages.info(request, "The team's assessment was submitted meanwhile.")
+        messages.info(request, gettext("The team's assessment was submitted meanwhile."))
         return redirect("assessments:report", pk=pk)
     except services.AssessmentError as refused:
         messages.error(request, str(refused))
         review = selectors.assessment_sheet(respondent.assessment).steps.review
         return redirect("assessments:step", pk=pk, step=review)
     messages.success(
-        request, "Thank you: your answers are in. The lead will agree the team's scores."
+        request, gettext("Thank you: your answers are in. The lead will agree the team's scores.")
     )
     return redirect("assessments:dashboard")
 
@@ -244,7 +271,11 @@ def workshop(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             except services.AssessmentError as refused:
                 form.show_refusal(refused)
             else:
-                messages.success(request, f"Agreed scores for {dimension.name} saved.")
+                messages.success(
+                    request,
+                    gettext("Agreed scores for %(dimension)s saved.")
+                    % {"dimension": dimension.name},
+                )
                 if number < len(sheet.dimensions):
                     return redirect("assessments:workshop", pk=pk, number=number + 1)
                 return redirect("assessments:step", pk=pk, step=sheet.steps.review)

@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, ngettext
 
 from assessments.exports import csv_format
 
@@ -36,7 +37,7 @@ def size_label(size: int) -> str:
     for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
         if size >= scale:
             return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
+    return ngettext("%(size)s bytes", "%(size)s bytes", size) % {"size": size}
 
 
 def max_bytes() -> int:
@@ -46,12 +47,17 @@ def max_bytes() -> int:
 
 def too_large_message(size: int | None = None) -> str:
     limit = size_label(max_bytes())
-    what = f"This upload ({size_label(size)})" if size else "This upload"
-    return (
-        f"{what} is larger than the {limit} limit, so it was refused and nothing was saved. "
-        "Split the file into smaller ones (by team or by year) and upload "
-        "them one after the other."
-    )
+    if size:
+        return gettext(
+            "This upload (%(size)s) is larger than the %(limit)s limit, so it was refused and "
+            "nothing was saved. Split the file into smaller ones (by team or by year) and upload "
+            "them one after the other."
+        ) % {"size": size_label(size), "limit": limit}
+    return gettext(
+        "This upload is larger than the %(limit)s limit, so it was refused and nothing was "
+        "saved. Split the file into smaller ones (by team or by year) and upload them one after "
+        "the other."
+    ) % {"limit": limit}
 
 
 class RequestSizeLimitMiddleware:
@@ -132,7 +138,7 @@ def import_text(upload: UploadedFile) -> IO[str]:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as error:
         raise ValidationError(
-            "The file is not UTF-8 text: save it as CSV (UTF-8) and try again."
+            gettext("The file is not UTF-8 text: save it as CSV (UTF-8) and try again.")
         ) from error
     upload.seek(0)
     return csv_format.text_lines(upload)

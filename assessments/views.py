@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -64,10 +67,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
     teams_on_page = list(page.object_list)
     history = selectors.recent_assessments_by_team(teams_on_page)
-    consulted_ids = set(
-        scope.organizations_consulted_by(request.user)
-        .filter(pk__in={team.organization_id for team in teams_on_page})
-        .values_list("pk", flat=True)
+    on_page = {team.organization_id for team in teams_on_page}
+    sees_all = scope.sees_all_organizations(request.user)
+    # A platform admin consults every organization: those on the page, without a query.
+    consulted_ids = (
+        on_page
+        if sees_all
+        else set(
+            scope.organizations_consulted_by(request.user)
+            .filter(pk__in=on_page)
+            .values_list("pk", flat=True)
+        )
     )
     # The cards' links: reversed once per URL name, not once per link.
     team_url = _url_filler("assessments:team", 1)
@@ -89,9 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         },
         "current_quarter": Quarter.containing(timezone.localdate()),
         # Consulting an organization on the page answers it without another query.
-        "is_consultant": bool(consulted_ids)
-        or scope.sees_all_organizations(request.user)
-        or scope.is_consultant(request.user),
+        "is_consultant": bool(consulted_ids) or sees_all or scope.is_consultant(request.user),
         "consulted_ids": consulted_ids,
     }
     return render(request, "assessments/dashboard.html", ctx)
@@ -139,13 +147,17 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
                     user=request.user,
                 )
             except services.AlreadySubmitted as refused:
-                messages.info(request, f"{refused} Here is its report.")
+                messages.info(
+                    request, gettext("%(refusal)s Here is its report.") % {"refusal": refused}
+                )
                 return redirect("assessments:report", pk=refused.assessment.pk)
             except services.AssessmentError as refused:
                 form.add_error(None, str(refused))
             else:
                 if not created:
-                    messages.info(request, "You already have a draft for this quarter: carry on.")
+                    messages.info(
+                        request, gettext("You already have a draft for this quarter: carry on.")
+                    )
                 elif form.cleaned_data.get("carry_forward"):
                     _carry_forward(request, assessment)
                 return redirect("assessments:step", pk=assessment.pk, step=CONTEXT_STEP)
@@ -172,18 +184,28 @@ def _carry_forward(request: HttpRequest, assessment: Assessment) -> None:
     else:
         messages.success(
             request,
-            f"{count} answers carried from {source.period.label}: check them on each step "
-            "and confirm.",
+            ngettext(
+                "%(count)s answers carried from %(quarter)s: check them on each step and confirm.",
+                "%(count)s answers carried from %(quarter)s: check them on each step and confirm.",
+                count,
+            )
+            % {"count": count, "quarter": source.period.label},
         )
 
 
 def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
-    return get_object_or_404(selectors.assessments_visible_to(request.user), pk=pk)
+    assessment = selectors.visible_assessment(request.user, pk)
+    if assessment is None:
+        raise Http404("No such assessment.")
+    return assessment
 
 
 def _readable_report(request: HttpRequest, pk: int) -> Assessment:
     """For the report, its PDF and JSON: invited respondents too, once it is submitted."""
-    return get_object_or_404(selectors.reports_visible_to(request.user), pk=pk)
+    assessment = selectors.readable_report(request.user, pk)
+    if assessment is None:
+        raise Http404("No such assessment.")
+    return assessment
 
 
 @login_required
@@ -208,7 +230,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
         review = reverse("assessments:step", kwargs={"pk": pk, "step": review_step})
         return redirect(f"{review}?submit=refused")
     else:
-        messages.success(request, "Submitted. Here is your report.")
+        messages.success(request, gettext("Submitted. Here is your report."))
     return redirect("assessments:report", pk=assessment.pk)
 
 
@@ -216,13 +238,19 @@ def _already_submitted(assessment: Assessment, user) -> str:
     assessment.refresh_from_db(fields=["submitted_by", "submitted_at"])
     when = timezone.localtime(assessment.submitted_at).strftime("%-d %b %Y at %H:%M")
     if assessment.submitted_by_id == user.pk:
-        return f"This assessment has already been submitted, by you on {when}. Here is its report."
+        return gettext(
+            "This assessment has already been submitted, by you on %(when)s. Here is its report."
+        ) % {"when": when}
     by = assessment.submitted_by
-    named = f" by {by.get_full_name() or by.get_username()}" if by else ""
-    return (
-        f"This assessment has already been submitted,{named} on {when}; nothing was changed. "
+    if by:
+        return gettext(
+            "This assessment has already been submitted, by %(name)s on %(when)s; nothing was "
+            "changed. Here is its report."
+        ) % {"name": by.get_full_name() or by.get_username(), "when": when}
+    return gettext(
+        "This assessment has already been submitted, on %(when)s; nothing was changed. "
         "Here is its report."
-    )
+    ) % {"when": when}
 
 
 def _seen_responses(value: str | None) -> list[int] | None:
@@ -305,7 +333,7 @@ def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _readable_report(request, pk)
     if not assessment.is_submitted:
-        messages.info(request, "The PDF is ready once the assessment is submitted.")
+        messages.info(request, gettext("The PDF is ready once the assessment is submitted."))
         return redirect("assessments:report", pk=pk)
     size = request.GET.get("size", "a4").lower()
     if size not in pdf.PAGE_SIZES:
@@ -421,17 +449,28 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @login_required
 @require_GET
 def assessment_export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = selectors.assessment_sheet(_readable_report(request, pk))
-    # As on the report: who answered is named only to the people who manage the team.
-    manages = scope.teams_visible_to(request.user).filter(pk=sheet.assessment.team_id).exists()
-    document = json_format.assessment_document(
-        sheet, team_answers.team_answers(sheet.assessment), names=manages
-    )
-    response = JsonResponse(document, json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_export_name(sheet.assessment)}.json"'
-    )
+    assessment = _readable_report(request, pk)
+    if assessment.is_submitted:  # like its report, cached until something it shows changes
+        version = report_cache.report_version(assessment, request.user)
+        body = report_cache.cached_json(
+            version, lambda: _export_json(assessment, manages=version.manages)
+        )
+    else:
+        # As on the report: who answered is named only to the people who manage the team.
+        manages = scope.teams_visible_to(request.user).filter(pk=assessment.team_id).exists()
+        body = _export_json(assessment, manages=manages)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(assessment)}.json"'
     return response
+
+
+def _export_json(assessment: Assessment, *, manages: bool) -> bytes:
+    """The JSON document's bytes, as JsonResponse would encode them."""
+    sheet = selectors.assessment_sheet(assessment)
+    document = json_format.assessment_document(
+        sheet, team_answers.team_answers(assessment), names=manages
+    )
+    return json.dumps(document, cls=DjangoJSONEncoder, indent=2).encode()
 
 
 def _export_name(assessment: Assessment) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 CONTEXT_STEP = 1
 _FIRST_DIMENSION_STEP = 2
 # Where an invited respondent starts: the first dimension (the context step is the lead's).
@@ -108,7 +110,12 @@ class WizardSteps:
         return step > self.first
 
     def titles(self, dimension_names: Sequence[str]) -> list[tuple[int, str]]:
-        names = ["Context", *dimension_names, "Outcome figures", "Review and submit"]
+        names = [
+            gettext("Context"),
+            *dimension_names,
+            gettext("Outcome figures"),
+            gettext("Review and submit"),
+        ]
         numbered = enumerate(names, CONTEXT_STEP)
         return [(step, name) for step, name in numbered if self.is_shown(step)]
 

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -66,8 +67,10 @@ def _signed_out(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     if kept:
         messages.warning(
             request,
-            "You were signed out before this step was saved. Sign in again: what you entered "
-            "is kept and will be saved then.",
+            gettext(
+                "You were signed out before this step was saved. Sign in again: what you entered "
+                "is kept and will be saved then."
+            ),
         )
     return to_sign_in
 
@@ -106,7 +109,7 @@ def _take_kept_post(request: HttpRequest, pk: int, step: int) -> QueryDict | Non
 def _actor(request: HttpRequest, pk: int) -> tuple[Assessment, Respondent | None]:
     """The assessment and, for an invited respondent, their own response; the team's leads
     and consultants work on the assessment's own answers (None)."""
-    managed = selectors.assessments_visible_to(request.user).filter(pk=pk).first()
+    managed = selectors.visible_assessment(request.user, pk)
     if managed is not None:
         return managed, None
     respondent = team_answers.own_response(request.user, pk)
@@ -122,7 +125,9 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         if _is_background(request):
             report = reverse("assessments:report", args=[pk])
             return JsonResponse({"submitted": True, "report_url": report}, status=409)
-        messages.info(request, "This assessment was submitted and can no longer be changed.")
+        messages.info(
+            request, gettext("This assessment was submitted and can no longer be changed.")
+        )
         return redirect("assessments:report", pk=assessment.pk)
     sheet = _sheet(assessment, respondent)
     steps = sheet.steps
@@ -144,8 +149,21 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 
     data = request.POST if request.method == "POST" else None
     restored = data is None and (data := _take_kept_post(request, pk, step)) is not None
+    # The carried answers' first rows: read once, for the step's prompts and, after a save,
+    # for whether it moved one further (a save never changes them).
+    carried = (
+        carry_forward.carried_rows(assessment, list(dimension.questions.all()))
+        if respondent is None and dimension is not None
+        else None
+    )
     form = _step_form(
-        assessment, sheet, dimension, data, respondent, background=_is_background(request)
+        assessment,
+        sheet,
+        dimension,
+        data,
+        respondent,
+        background=_is_background(request),
+        carried_rows=carried,
     )
     if data is None:
         return _render(request, assessment, sheet, step, form, dimension, respondent=respondent)
@@ -158,7 +176,9 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             if _is_background(request):
                 report = reverse("assessments:report", args=[pk])
                 return JsonResponse({"submitted": True, "report_url": report}, status=409)
-            messages.info(request, "This assessment was submitted meanwhile; nothing was changed.")
+            messages.info(
+                request, gettext("This assessment was submitted meanwhile; nothing was changed.")
+            )
             return redirect("assessments:report", pk=assessment.pk)
         except services.SaveConflict as conflict:
             conflicts = conflict.conflicts
@@ -174,22 +194,24 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
                 )
             if restored:
                 messages.success(
-                    request, "What you entered before you were signed out is now saved."
+                    request, gettext("What you entered before you were signed out is now saved.")
                 )
                 return redirect("assessments:step", pk=assessment.pk, step=step)
-            if _newly_moved(assessment, respondent, dimension, form):
+            if _newly_moved(assessment, respondent, dimension, form, carried):
                 # Non-blocking: saved; the step shows "what changed?" beside those questions.
                 messages.info(
                     request,
-                    "Saved. Some answers moved by 2 or more since they were carried forward: "
-                    "say what changed in their notes if you like, or carry on.",
+                    gettext(
+                        "Saved. Some answers moved by 2 or more since they were carried forward: "
+                        "say what changed in their notes if you like, or carry on."
+                    ),
                 )
                 return redirect("assessments:step", pk=assessment.pk, step=step)
             target = steps.after_save(
                 step, nav=request.POST.get("nav", ""), goto=request.POST.get("goto", "")
             )
             if target == step:
-                messages.success(request, "Saved.")
+                messages.success(request, gettext("Saved."))
             return redirect("assessments:step", pk=assessment.pk, step=target)
 
     if conflicts:
@@ -217,9 +239,14 @@ def _step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     unconfirmed = form.errors.get(CONFIRM_FIELD)
     if unconfirmed and len(form.errors) == 1:
-        messages.error(request, f"{unconfirmed[0]} Nothing on this step was saved.")
+        messages.error(
+            request,
+            gettext("%(problem)s Nothing on this step was saved.") % {"problem": unconfirmed[0]},
+        )
     else:
-        messages.error(request, "Some answers need fixing; nothing on this step was saved.")
+        messages.error(
+            request, gettext("Some answers need fixing; nothing on this step was saved.")
+        )
     return _render(
         request, assessment, sheet, step, form, dimension, status=400, respondent=respondent
     )
@@ -253,22 +280,31 @@ def _figures(request, assessment: Assessment, sheet, step: int) -> HttpResponse:
                 return JsonResponse({"saved_at": saved_at, "shown": {}})
             if restored:
                 messages.success(
-                    request, "The figures you entered before you were signed out are saved."
+                    request,
+                    gettext("The figures you entered before you were signed out are saved."),
                 )
             target = sheet.steps.after_save(
                 step, nav=request.POST.get("nav", ""), goto=request.POST.get("goto", "")
             )
             if target == step:
-                messages.success(request, "Saved.")
+                messages.success(request, gettext("Saved."))
             return redirect("assessments:step", pk=assessment.pk, step=target)
     if _is_background(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    messages.error(request, "Some figures need fixing; none was saved.")
+    messages.error(request, gettext("Some figures need fixing; none was saved."))
     return _render(request, assessment, sheet, step, form, None, status=400)
 
 
 def _step_form(
-    assessment, sheet, dimension, data, respondent=None, *, prompts=True, background=False
+    assessment,
+    sheet,
+    dimension,
+    data,
+    respondent=None,
+    *,
+    prompts=True,
+    background=False,
+    carried_rows=None,
 ):
     if dimension is None:
         # A copy: validating a model form writes the posted values onto its instance.
@@ -281,7 +317,9 @@ def _step_form(
             if answer is not None and answer.carried_from:
                 carried[question.code] = answer.carried_from
         if prompts:
-            moved = carry_forward.moved_without_note(assessment, questions, sheet.answers)
+            moved = carry_forward.moved_without_note(
+                assessment, questions, sheet.answers, carried_rows
+            )
     return DimensionForm(
         data,
         dimension=dimension,
@@ -294,14 +332,16 @@ def _step_form(
     )
 
 
-def _newly_moved(assessment, respondent, dimension, form) -> bool:
+def _newly_moved(assessment, respondent, dimension, form, carried_rows=None) -> bool:
     """Whether this save moved a carried score by 2 or more (no note) that the page did not
     already ask about: then the step is shown again, once, with "what changed?"."""
     if respondent is not None or dimension is None:
         return False
     questions = list(dimension.questions.all())
+    if carried_rows is not None and not carried_rows:
+        return False  # nothing on this step was carried: nothing can have moved
     answers = {a.question_id: a for a in assessment.answers.filter(question__in=questions)}
-    moved = carry_forward.moved_without_note(assessment, questions, answers)
+    moved = carry_forward.moved_without_note(assessment, questions, answers, carried_rows)
     return bool(set(moved) - form.prompted())
 
 
@@ -397,7 +437,7 @@ def _review(request, assessment, respondent, sheet, step) -> HttpResponse:
             try:
                 done = _agree(request, assessment, form)
             except services.AlreadySubmitted:
-                messages.info(request, "This assessment had already been submitted.")
+                messages.info(request, gettext("This assessment had already been submitted."))
                 return redirect("assessments:report", pk=assessment.pk)
             except services.ResponsesChanged as changed:
                 team = team_answers.team_answers(assessment)
@@ -407,9 +447,9 @@ def _review(request, assessment, respondent, sheet, step) -> HttpResponse:
                 form.show_refusal(refused)
             else:
                 if done:
-                    messages.success(request, "Submitted. Here is the team's report.")
+                    messages.success(request, gettext("Submitted. Here is the team's report."))
                     return redirect("assessments:report", pk=assessment.pk)
-                messages.success(request, "Agreed scores saved.")
+                messages.success(request, gettext("Agreed scores saved."))
                 return redirect("assessments:step", pk=assessment.pk, step=step)
         return _render(
             request, assessment, sheet, step, None, None, team=team, agree=form, status=400

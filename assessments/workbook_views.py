@@ -8,6 +8,7 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments import plan as plan_reads
@@ -54,15 +55,15 @@ def heatmap_of(
     submitted = visible.filter(status=Assessment.Status.SUBMITTED)
     if quarter is not None:
         submitted = submitted.filter(year=quarter.year, quarter=quarter.quarter)
-        caption = f"Dimension totals for {quarter.label}."
-        missing = f"Not submitted for {quarter.label}"
+        caption = _("Dimension totals for %(quarter)s.") % {"quarter": quarter.label}
+        missing = _("Not submitted for %(quarter)s") % {"quarter": quarter.label}
     else:
         newest_first = Window(
             RowNumber(), partition_by=F("team_id"), order_by=[F("year").desc(), F("quarter").desc()]
         )
         submitted = submitted.annotate(recency=newest_first).filter(recency=1)
-        caption = "Dimension totals of each team's latest submitted quarter."
-        missing = "Nothing submitted yet"
+        caption = _("Dimension totals of each team's latest submitted quarter.")
+        missing = _("Nothing submitted yet")
     assessments = {a.team_id: a for a in submitted}
     summaries = selectors.assessment_summaries(list(assessments.values()))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 
@@ -14,10 +15,10 @@ class ClientPack(models.Model):
     """One request for an organization's quarter as a branded PDF, rendered by a task."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Rendering"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Rendering")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="client_packs"

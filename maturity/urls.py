@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 from assessments import views
 from organizations import views as sign_in
@@ -73,15 +75,19 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(ACCOUNTS)),
     path("accounts/tokens/", include("api.token_urls")),
+    path("oidc/", include("organizations.sso_urls")),  # single sign-on (organizations/sso.py)
     path("accounts/language/", include("accounts.urls")),
+    # The scripts' texts in the active language (djangojs.po), as a script of our own origin (CSP).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("api.urls")),
+    path("organizations/<slug:slug>/webhooks/", include("webhooks.urls")),
     *MOVED_ADMIN,
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
 ]
 
-admin.site.site_header = "Onboarding maturity admin"
-admin.site.site_title = "Onboarding maturity admin"
+admin.site.site_header = _("Onboarding maturity admin")
+admin.site.site_title = _("Onboarding maturity admin")
 # Admin's sign-in goes through the same authenticate() and throttle; its form says when the
 # throttle turned a sign-in away. Admin pages then want the second factor (the middleware).
 admin.site.login_form = AdminSignInForm

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from organizations.logos import MAX_HEIGHT, MAX_WIDTH, cleaned_logo_field
-from organizations.models import FirmProfile, Organization, Team
+from organizations.models import FirmProfile, Organization, SsoIdentity, Team
 
 LOGO_HELP = (
     f"PNG or JPEG, at most 2 MB. Stored re-encoded, at most {MAX_WIDTH} x {MAX_HEIGHT} pixels, "
@@ -31,8 +31,16 @@ class TeamInline(admin.TabularInline):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ("name", "slug", "consultants", "logo", "benchmark_opt_out")
-        widgets = {"logo": LOGO_WIDGET}
+        fields = (
+            "name",
+            "slug",
+            "consultants",
+            "logo",
+            "benchmark_opt_out",
+            "sso_domains",
+            "local_passwords_allowed",
+        )
+        widgets = {"logo": LOGO_WIDGET, "sso_domains": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"logo": LOGO_HELP}
 
     def clean_logo(self):
@@ -50,8 +58,24 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "consultants")}),
         ("Branding and benchmarks", {"fields": ("logo", "benchmark_opt_out")}),
+        ("Single sign-on", {"fields": ("sso_domains", "local_passwords_allowed")}),
     )
     inlines = (TeamInline,)
+
+
+@admin.register(SsoIdentity)
+class SsoIdentityAdmin(admin.ModelAdmin):
+    """Who signed in by single sign-on, and who got an account that way (to assign them)."""
+
+    list_display = ("email", "user", "organization", "created_at", "last_sign_in_at")
+    list_filter = ("organization",)
+    list_select_related = ("user", "organization")
+    search_fields = ("email", "user__username", "subject")
+    readonly_fields = ("user", "issuer", "subject", "email", "created_at", "last_sign_in_at")
+    fields = (*readonly_fields, "organization")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made by signing in
 
 
 @admin.register(Team)

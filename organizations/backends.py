@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from organizations.signin import user_for_username
+from organizations.sso import local_password_refused
 from organizations.throttle import guess_succeeded
 
 
@@ -29,6 +30,13 @@ class UsernameBackend(ModelBackend):
             user_model().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            if local_password_refused(user):
+                # Their organization signs in by SSO only. Said only after a right password
+                # (as for a switched-off account), so the page tells no stranger who is whose;
+                # the guess stays counted like any refused one.
+                if request is not None:
+                    request.sign_in_sso_only = True
+                return None
             guess_succeeded(request, user)
             return user
         return None

@@ -9,8 +9,12 @@ from __future__ import annotations
 import simple_history
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from organizations.domains import sso_domains_parse, validate_sso_domains
 
 
 class AssignmentHistory(HistoricalRecords):
@@ -46,6 +50,22 @@ class Organization(models.Model):
         default=False,
         help_text="Neither see peer benchmarks nor feed them with this organization's totals.",
     )
+    # Single sign-on (organizations/sso.py, README "Single sign-on").
+    sso_domains = models.TextField(
+        "single sign-on domains",
+        blank=True,
+        validators=[validate_sso_domains],
+        help_text="E-mail domains (such as example.com, separated by commas or one a line) "
+        "whose people get an account here the first time they sign in by single sign-on. "
+        "A domain belongs to one organization only.",
+    )
+    local_passwords_allowed = models.BooleanField(
+        "local passwords allowed",
+        default=True,
+        help_text="Off: the organization's people (team leads, consultants, and those who "
+        "signed up by its domains) sign in only by single sign-on. Superusers keep their "
+        "password. Takes effect only while single sign-on is configured.",
+    )
     history = AssignmentHistory(m2m_fields=[consultants])
 
     class Meta:
@@ -62,6 +82,41 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        domains = sso_domains_parse(self.sso_domains)
+        self.sso_domains = "\n".join(domains)
+        others = Organization.objects.exclude(pk=self.pk).exclude(sso_domains="")
+        claimed = sorted(
+            {
+                domain
+                for other in others.filter(_any_domain(domains))
+                for domain in sso_domains_parse(other.sso_domains)
+            }
+            & set(domains)
+        )
+        if claimed:
+            raise ValidationError(
+                {
+                    "sso_domains": ValidationError(
+                        "Already a single sign-on domain of another organization: %(domains)s.",
+                        code="domain_taken",
+                        params={"domains": ", ".join(claimed)},
+                    )
+                }
+            )
+
+    def sso_domain_list(self) -> list[str]:
+        return sso_domains_parse(self.sso_domains)
+
+
+def _any_domain(domains: list[str]) -> Q:
+    """Organizations whose domain text may hold one of these (checked exactly after)."""
+    query = Q(pk__in=[])
+    for domain in domains:
+        query |= Q(sso_domains__icontains=domain)
+    return query
 
 
 class Team(models.Model):
@@ -112,3 +167,40 @@ class FirmProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SsoIdentity(models.Model):
+    """A person's account at the single sign-on provider (issuer and subject), and the
+    organization whose domain let them sign up, when that is how their account was made.
+
+    Someone made here sees no client data until a lead or an admin assigns them (a team to lead,
+    an organization to consult); the organization recorded here says whose person they are, and
+    their organization's "local passwords allowed" switch applies to them.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sso_members",
+        help_text="Whose single sign-on domain made this account (empty: the account existed).",
+    )
+    email = models.EmailField(help_text="The verified e-mail address at the last sign-in.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "single sign-on identity"
+        verbose_name_plural = "single sign-on identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="unique_sso_identity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.subject})"

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import ngettext
 
 # Django refuses usernames longer than this; NFKC over a huge string is slow (Django caps its
 # own normalisation for the same reason), and axes stores at most 255 characters.
@@ -102,10 +103,13 @@ def client_address(request: HttpRequest) -> str | None:
 
 def lockout_message() -> str:
     minutes = max(settings.SIGN_IN_WINDOW_SECONDS // 60, 1)
-    return (
-        f"Too many failed sign-in attempts. Wait {minutes} minutes and try again, "
-        "or reset your password."
-    )
+    return ngettext(
+        "Too many failed sign-in attempts. Wait %(minutes)d minute and try again, "
+        "or reset your password.",
+        "Too many failed sign-in attempts. Wait %(minutes)d minutes and try again, "
+        "or reset your password.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def lockout_response(request: HttpRequest, response=None, credentials=None) -> HttpResponse:

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -52,10 +54,14 @@ def code_check(*, device: TOTPDevice, token: str) -> tuple[bool, str]:
         if not allowed:
             until = (detail or {}).get("locked_until")
             wait = max(int((until - timezone.now()).total_seconds()) + 1, 1) if until else 60
-            return False, f"Too many wrong codes. Wait {wait} seconds, then enter the current code."
+            return False, ngettext(
+                "Too many wrong codes. Wait %(seconds)d second, then enter the current code.",
+                "Too many wrong codes. Wait %(seconds)d seconds, then enter the current code.",
+                wait,
+            ) % {"seconds": wait}
         if device.verify_token(token):
             return True, ""
-    return False, "That code is not right (or was already used). Enter the current one."
+    return False, _("That code is not right (or was already used). Enter the current one.")
 
 
 def session_verify(request, device: TOTPDevice) -> None:

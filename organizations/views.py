@@ -10,10 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from organizations import two_factor
+from organizations import sso, two_factor
 from organizations.forms import SignInForm, TokenForm
 from organizations.throttle import failures_forget
 
@@ -22,6 +23,9 @@ class SignInView(auth_views.LoginView):
     """Django's LoginView; the throttle sits in authenticate() (django-axes, throttle.py)."""
 
     form_class = SignInForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": sso.enabled()}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -77,7 +81,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         accepted, why_not = two_factor.code_check(device=device, token=form.cleaned_data["token"])
         if accepted:
             two_factor.device_confirm(request=request, device=device)
-            messages.success(request, "Two-factor sign-in is on: sign-in now asks for a code.")
+            messages.success(request, _("Two-factor sign-in is on: sign-in now asks for a code."))
             return redirect(_next_page(request))
         form.add_error("token", why_not)
     ctx = {
@@ -101,7 +105,7 @@ def _two_factor_on(request: HttpRequest) -> HttpResponse:
         accepted, why_not = two_factor.code_check(device=device, token=form.cleaned_data["token"])
         if accepted:
             two_factor.device_remove(user=user)
-            messages.success(request, "Two-factor sign-in is off.")
+            messages.success(request, _("Two-factor sign-in is off."))
             return redirect("two-factor-setup")
         form.add_error("token", why_not)
     ctx = {"form": form, "required": required}

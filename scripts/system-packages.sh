@@ -3,11 +3,12 @@
 #   chromium            the browser the Playwright tests drive (Playwright cannot download its own here)
 #   libpango*, fonts    what WeasyPrint renders PDFs with
 #   libharfbuzz-subset0 makes WeasyPrint's font subsetting about three times faster
+#   gettext             msgfmt, which compiles the German catalogue (locale/)
 #   poppler-utils       pdftoppm, to look at rendered PDFs
 #   redis-server        the report cache's tests with several servers sharing one Redis
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium poppler-utils redis-server)
 fi

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from assessments.models import Assessment
 from assessments.periods import Quarter
@@ -22,6 +23,15 @@ from catalogue.selectors import forget_model_structures
 from organizations.models import Organization, Team
 
 PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def language_reset():
+    """Each test starts in the source language. A request the test client made in German
+    leaves German active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

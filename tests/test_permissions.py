@@ -29,6 +29,7 @@ from catalogue.models import Dimension, Recommendation
 from organizations.logos import logo_reencoded
 from organizations.models import FirmProfile
 from tests.conftest import fill, make_user, questions_of
+from webhooks.models import WebhookEndpoint
 
 
 def png_bytes() -> bytes:
@@ -89,10 +90,16 @@ MATRIX = {
     # anyone without a device on; only staff set up two-factor sign-in.
     "two-factor-verify": ("get", lambda d: [], expect(LOGIN, 302, 302, 302, 302, 302)),
     "two-factor-setup": ("get", lambda d: [], expect(LOGIN, 404, 404, 404, 404, 200, 200)),
+    # Single sign-on is off in the test settings (as in any deployment without OIDC_*): its
+    # addresses answer 404 to everyone. tests/test_sso.py walks them with it on.
+    "oidc_authentication_init": ("get", lambda d: [], expect(404, 404, 404, 404, 404, 404)),
+    "oidc_authentication_callback": ("get", lambda d: [], expect(404, 404, 404, 404, 404, 404)),
     "password_change": ("get", lambda d: [], SIGNED_IN),
     "password_change_done": ("get", lambda d: [], SIGNED_IN),
     # The language: anyone may choose it (the sign-in page too); saved for signed-in people.
     "language": ("get", lambda d: [], OPEN),
+    # The scripts' texts in the page's language (the JavaScript catalogue): open, like the CSS.
+    "javascript-catalog": ("get", lambda d: [], OPEN),
     # Each person's own API tokens; a token that is not theirs is a 404.
     "api-tokens": ("get", lambda d: [], SIGNED_IN),
     "api-token-revoke": (
@@ -103,6 +110,100 @@ MATRIX = {
     # The API's schema and docs: for signed-in people (scripts send a token), 401 otherwise.
     "api-schema": ("get", lambda d: [], expect(401, 200, 200, 200, 200, 200)),
     "api-docs": ("get", lambda d: [], expect(401, 200, 200, 200, 200, 200)),
+    # The REST API (tests/test_api_*.py), through the session here: scoped like the pages (404),
+    # 401 without a session or token. Empty writes are refused (400) for those in scope, except
+    # those that need nothing (context, an action's fields, figures: 200); an empty POST is a
+    # form, not JSON (nor the import's text/csv): 415. Only platform admins create
+    # organizations and teams.
+    "api-model-versions": ("get", lambda d: [], expect(401, 200, 200, 200, 200, 200, 200)),
+    "api-model-version": (
+        "get",
+        lambda d: [d["submitted"].model_id],
+        expect(401, 200, 200, 200, 200, 200, 200, respondent=200),
+    ),
+    "api-organizations": ("get", lambda d: [], expect(401, 200, 200, 200, 200, 200, 200)),
+    "api-organization": ("get", lambda d: ["acme"], expect(401, 200, 200, 200, 404, 200)),
+    "api-organization-import": (
+        "post",
+        lambda d: ["acme"],
+        expect(401, 404, 404, 415, 404, 415),
+    ),
+    "api-teams": ("get", lambda d: [], expect(401, 200, 200, 200, 200, 200, 200)),
+    "api-team": ("get", lambda d: [d["submitted"].team_id], expect(401, 200, 404, 200, 404, 200)),
+    "api-team-targets": (
+        "put",
+        lambda d: [d["submitted"].team_id],
+        expect(401, 400, 404, 400, 404, 400),
+    ),
+    "api-assessments": ("get", lambda d: [], expect(401, 200, 200, 200, 200, 200, 200)),
+    "api-assessment": (
+        "get",
+        lambda d: [d["submitted"].pk],
+        expect(401, 200, 404, 200, 404, 200, respondent=200),
+    ),
+    "api-assessment-answers": (
+        "patch",
+        lambda d: [d["draft"].pk],
+        expect(401, 400, 404, 400, 404, 400),
+    ),
+    "api-assessment-context": (
+        "patch",
+        lambda d: [d["draft"].pk],
+        expect(401, 200, 404, 200, 404, 200),
+    ),
+    "api-assessment-submit": (
+        "post",
+        lambda d: [d["draft"].pk],
+        expect(401, 415, 404, 415, 404, 415),
+    ),
+    "api-assessment-theme": (
+        "put",
+        lambda d: [d["submitted"].pk],
+        expect(401, 400, 404, 400, 404, 400),
+    ),
+    "api-assessment-actions": (
+        "post",
+        lambda d: [d["submitted"].pk],
+        expect(401, 415, 404, 415, 404, 415),
+    ),
+    "api-assessment-action": (
+        "patch",
+        lambda d: [d["submitted"].pk, d["action"].pk],
+        expect(401, 200, 404, 200, 404, 200),
+    ),
+    "api-assessment-metrics": (
+        "put",
+        lambda d: [d["draft"].pk],
+        expect(401, 200, 404, 200, 404, 200),
+    ),
+    # An organization's webhooks (tests/test_webhooks_pages.py): its consultants and platform
+    # admins only. Empty posts: a rotated secret is shown (200); on/off needs a value (400).
+    "webhooks:list": ("get", lambda d: ["acme"], expect(LOGIN, 404, 404, 200, 404, 200)),
+    "webhooks:endpoint": (
+        "get",
+        lambda d: ["acme", d["webhook"].pk],
+        expect(LOGIN, 404, 404, 200, 404, 200),
+    ),
+    "webhooks:rotate": (
+        "post",
+        lambda d: ["acme", d["webhook"].pk],
+        expect(LOGIN, 404, 404, 200, 404, 200),
+    ),
+    "webhooks:active": (
+        "post",
+        lambda d: ["acme", d["webhook"].pk],
+        expect(LOGIN, 404, 404, 400, 404, 400),
+    ),
+    "webhooks:delete": (
+        "post",
+        lambda d: ["acme", d["webhook"].pk],
+        expect(LOGIN, 404, 404, 302, 404, 302),
+    ),
+    "webhooks:ping": (
+        "post",
+        lambda d: ["acme", d["webhook"].pk],
+        expect(LOGIN, 404, 404, 302, 404, 302),
+    ),
     "password_reset": ("get", lambda d: [], OPEN),
     "password_reset_done": ("get", lambda d: [], OPEN),
     "password_reset_confirm": ("get", lambda d: ["MQ", "not-a-token"], OPEN),
@@ -290,7 +391,12 @@ def data(model_v0, team_a, lead_a, team_g, respondent, consultant):
     )
     # The consultant's API token (revoking it is theirs alone).
     api_token, _ = token_create(user=consultant, name="CRM", scope="read", expires_in_days=None)
+    # Acme's webhook endpoint (made directly: no DNS lookup here).
+    webhook = WebhookEndpoint.objects.create(
+        organization=acme, url="https://hooks.example.com/acme", events=["action.updated"]
+    )
     return {
+        "webhook": webhook,
         "api_token": api_token.pk,
         "pack": pack,
         "submitted": submitted,

@@ -13,6 +13,9 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from assessments.charts import (
     CURRENT_COLOUR,
     PEER_COLOUR,
@@ -26,8 +29,8 @@ from catalogue.scoring import BandRule, ScoreResult
 
 FONT = "DejaVu Sans, Verdana, sans-serif"
 RANGE_COLOUR = "#7a4fb0"
-RANGE_LABEL = "Lowest to highest answer"
-PEER_LABEL = "Peers: lower to upper quartile"
+RANGE_LABEL = _("Lowest to highest answer")
+PEER_LABEL = _("Peers: lower to upper quartile")
 SWATCH = 26  # a legend swatch and the space before its label
 LEGEND_GAP = 24
 LINE_HEIGHT = 1.2  # of the font size
@@ -273,8 +276,8 @@ def radar_svg(
     current: ScoreResult,
     bands: tuple[BandRule, ...],
     previous: ScoreResult | None = None,
-    current_label: str = "This quarter",
-    previous_label: str = "Previous quarter",
+    current_label: str = _("This quarter"),
+    previous_label: str = _("Previous quarter"),
     answer_range: dict[str, tuple[int, int]] | None = None,
     targets: dict[str, int] | None = None,
     benchmark: dict[str, tuple] | None = None,
@@ -298,7 +301,9 @@ def radar_svg(
     size = "" if style.responsive else f' width="{style.width:g}" height="{height}"'
     width = ' width="100%"' if style.responsive else ""
     # On the page the <title> and <desc> name and describe it; in the PDF a short label does.
-    label = "" if style.responsive else ' aria-label="Radar chart"'
+    chart_name = gettext("Radar chart")
+    chart_name = escape(chart_name, {'"': "&quot;"})
+    label = "" if style.responsive else f' aria-label="{chart_name}"'
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {style.width:g} {height}"'
         f'{size}{width} class="radar-svg" role="img"{label}>'
@@ -365,8 +370,8 @@ def page_radar(
     current: ScoreResult,
     bands: tuple[BandRule, ...],
     previous: ScoreResult | None = None,
-    current_label: str = "This quarter",
-    previous_label: str = "Previous quarter",
+    current_label: str = _("This quarter"),
+    previous_label: str = _("Previous quarter"),
     answer_range: dict[str, tuple[int, int]] | None = None,
     targets: dict[str, int] | None = None,
     benchmark: dict[str, tuple] | None = None,
@@ -417,10 +422,9 @@ def _description(current, previous, current_label, previous_label, targets) -> s
             f"{d.name} {targets[d.code]}" for d in current.dimensions if d.code in targets
         )
         text += f" {TARGET_LABEL}: {goals}."
-    return (
-        f"<title>Radar chart of the dimension totals</title><desc>{escape(text)} "
-        "The same numbers are in the table beside the chart.</desc>"
-    )
+    title = gettext("Radar chart of the dimension totals")
+    beside = gettext("The same numbers are in the table beside the chart.")
+    return f"<title>{escape(title)}</title><desc>{escape(text)} {escape(beside)}</desc>"
 
 
 def _ring_labels(canvas: _Canvas, rings: tuple[int, ...], style: Style) -> list[str]:
