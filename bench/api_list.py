@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import load  # noqa: E402
 from load import PY, REPO, environment, prepare, start_gunicorn  # noqa: E402
 
 PAGE_SIZE = 50
@@ -75,22 +76,7 @@ print("JSON" + json.dumps({{"token": token, "first": first, "deep": deep,
 
 
 def wrk(url: str, token: str, seconds: int, connections: int) -> dict:
-    command = [
-        "wrk",
-        f"-t{min(2, connections)}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(REPO / "bench" / "wrk_stats.lua"),
-        "-H",
-        f"Authorization: Bearer {token}",
-        url,
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    return {k: float(v) for k, v in (pair.split("=") for pair in line[7:].split())}
+    return load.wrk(url, "", seconds, connections, header=f"Authorization: Bearer {token}")
 
 
 def main() -> None:

@@ -297,8 +297,11 @@ def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def wrk(url: str, session: str, seconds: int, connections: int, method=None, body=None) -> dict:
-    """Run wrk against one URL, signed in; returns req/s and latency percentiles in ms."""
+def wrk(
+    url: str, session: str, seconds: int, connections: int, method=None, body=None, header=None
+) -> dict:
+    """Run wrk against one URL, signed in (the session, or `header`, e.g. a bearer token);
+    returns req/s and latency percentiles in ms."""
     env = dict(os.environ)
     if method:
         env.update(WRK_METHOD=method, WRK_BODY=body or "")
@@ -312,7 +315,7 @@ def wrk(url: str, session: str, seconds: int, connections: int, method=None, bod
         "-s",
         str(REPO / "bench" / "wrk_stats.lua"),
         "-H",
-        f"Cookie: sessionid={session}",
+        header or f"Cookie: sessionid={session}",
         url,
     ]
     output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
